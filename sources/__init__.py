@@ -1,0 +1,1 @@
+"""dlt sources, one package per dialer vendor."""

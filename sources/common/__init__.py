@@ -1,0 +1,1 @@
+"""Helpers every vendor source shares: time-zone rules and bad-record errors."""

@@ -1,0 +1,100 @@
+"""Declared columns of the raw ipSCAPE tables (dlt's snake_case names).
+
+The transforms read these columns; declaring them keeps them in the table even on a
+night when no record carries a value (dlt creates undeclared columns only when a
+value is seen). Other fields the API sends still land: the schema evolves.
+"""
+
+from dlt.common.schema.typing import TTableSchemaColumns
+
+
+def _typed(**types: str) -> TTableSchemaColumns:
+    return {name: {"name": name, "data_type": data_type} for name, data_type in types.items()}
+
+
+DIALLER_ATTEMPTS = _typed(
+    attempt_id="bigint",
+    dial_status_id="bigint",
+    dial_status_name="text",
+    phone_index="bigint",
+    phone_number="text",
+    lead_id="bigint",
+    timestamps__dialled="timestamp",
+    timestamps__answered="timestamp",
+    timestamps__hang_up="timestamp",
+    type="text",
+    campaign_id="bigint",
+    campaign_name="text",
+    activity_id="bigint",
+)
+
+ACTIVITIES = _typed(
+    type="text",
+    data__activity_id="bigint",
+    data__attempt_id="bigint",
+    data__lead_id="bigint",
+    data__campaign_id="bigint",
+    data__campaign_name="text",
+    data__agent_id="bigint",
+    data__agent_full_name="text",
+    data__wrap_code="bigint",
+    data__wrap_description="text",
+    data__activity_status_id="bigint",
+    data__activity_status_name="text",
+    data__durations__ivr="bigint",
+    data__durations__queue="bigint",
+    data__durations__dial="bigint",
+    data__durations__hold="bigint",
+    data__durations__talk="bigint",
+    data__durations__interaction="bigint",
+    data__durations__wrap="bigint",
+    data__timestamps__created="timestamp",
+    data__timestamps__answered="timestamp",
+    data__timestamps__hang_up="timestamp",
+    data__timestamps__wrap_up="timestamp",
+)
+
+LEADS = _typed(
+    lead_id="bigint",
+    campaign_id="bigint",
+    campaign_name="text",
+    list_id="bigint",
+    list_name="text",
+    timezone="text",
+    completed="bool",
+    customer_key="text",
+    agent_id="bigint",
+    last_status_code="bigint",
+    last_status_description="text",
+    outcomes_info__total_attempts="bigint",
+    timestamps__created="timestamp",
+    timestamps__modified="timestamp",
+    timestamps__next_attempt="timestamp",
+)
+
+LEAD_LISTS = _typed(
+    id="bigint",
+    name="text",
+    campaign_id="bigint",
+    campaign_name="text",
+    in_dialler="bool",
+    weight="bigint",
+    timestamps__created="timestamp",
+)
+
+CAMPAIGNS = _typed(
+    campaign_id="bigint",
+    campaign_title="text",
+    campaign_type="text",
+    is_running="bool",
+    timezone="text",
+)
+
+USERS = _typed(
+    user_id="bigint",
+    first_name="text",
+    last_name="text",
+    username="text",
+    user_type="text",
+    account_is_active="bool",
+)

@@ -1,0 +1,88 @@
+-- One row per call an agent handled, all vendors: durations in seconds (a missing
+-- duration is 0), the disposition mapped to its category and flags, and the local
+-- report_date in the campaign's zone.
+with ipscape_activities as (
+    select * from {{ ref('stg_ipscape__activities') }}
+    where agent_id is not null
+),
+
+campaigns as (
+    select * from {{ ref('campaigns') }}
+),
+
+disposition_flags as (
+    select
+        *,
+        lower(trim(disposition)) as disposition_key
+    from {{ ref('disposition_flags') }}
+),
+
+ipscape as (
+    select
+        'ipscape' as source_system,
+        activity_id as interaction_id,
+        attempt_id,
+        campaign_id,
+        campaign_name,
+        agent_id,
+        agent_name,
+        created_at as started_at,
+        nullif(trim(wrap_description), '') as disposition_raw,
+        wrap_code as disposition_code,
+        coalesce(talk_seconds, interaction_seconds, 0) as talk_seconds,
+        coalesce(hold_seconds, 0) as hold_seconds,
+        coalesce(
+            wrap_seconds, cast(epoch(wrapped_up_at) - epoch(hung_up_at) as bigint), 0
+        ) as wrap_seconds
+    from ipscape_activities
+),
+
+interactions as (
+    select * from ipscape
+),
+
+located as (
+    select
+        interactions.*,
+        coalesce(
+            campaigns.timezone, '{{ var("ipscape_timezone") }}'
+        ) as timezone
+    from interactions
+    left join campaigns
+        on
+            interactions.source_system = campaigns.source_system
+            and interactions.campaign_id = campaigns.campaign_id
+)
+
+select
+    interactions.source_system,
+    interactions.interaction_id,
+    interactions.attempt_id,
+    interactions.campaign_id,
+    interactions.campaign_name,
+    interactions.agent_id,
+    interactions.agent_name,
+    interactions.started_at,
+    interactions.timezone,
+    {{ local_date('interactions.timezone', 'interactions.started_at') }} as report_date,
+    interactions.disposition_raw,
+    interactions.disposition_code,
+    case
+        when interactions.disposition_raw is null then '(none)'
+        else coalesce(disposition_flags.disposition, interactions.disposition_raw)
+    end as disposition,
+    case
+        when interactions.disposition_raw is null then 'none'
+        else coalesce(disposition_flags.category, 'unmapped')
+    end as category,
+    coalesce(disposition_flags.is_success, false) as is_success,
+    coalesce(disposition_flags.is_contact, false) as is_contact,
+    coalesce(disposition_flags.is_dnc, false) as is_dnc,
+    coalesce(disposition_flags.is_callback, false) as is_callback,
+    coalesce(disposition_flags.is_final, false) as is_final,
+    interactions.talk_seconds,
+    interactions.hold_seconds,
+    interactions.wrap_seconds
+from located as interactions
+left join disposition_flags
+    on lower(interactions.disposition_raw) = disposition_flags.disposition_key

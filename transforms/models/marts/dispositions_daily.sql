@@ -1,0 +1,56 @@
+-- One row per (source_system, campaign_id, report_date, disposition) over agent
+-- interactions. share_of_calls is this disposition's calls over all interactions of
+-- the campaign and day; avg_handle_seconds is (talk + hold + wrap) / calls.
+with interactions as (
+    select * from {{ ref('agent_interactions') }}
+),
+
+campaigns as (
+    select * from {{ ref('campaigns') }}
+),
+
+daily as (
+    select
+        source_system,
+        campaign_id,
+        report_date,
+        disposition,
+        min(disposition_code) as disposition_code,
+        any_value(category) as category,
+        bool_or(is_success) as is_success,
+        bool_or(is_contact) as is_contact,
+        bool_or(is_dnc) as is_dnc,
+        bool_or(is_callback) as is_callback,
+        bool_or(is_final) as is_final,
+        count(*) as calls,
+        cast(sum(talk_seconds) as bigint) as talk_seconds,
+        cast(sum(wrap_seconds) as bigint) as wrap_seconds,
+        cast(sum(talk_seconds + hold_seconds + wrap_seconds) as bigint) as handle_seconds
+    from interactions
+    group by source_system, campaign_id, report_date, disposition
+)
+
+select
+    daily.source_system,
+    daily.campaign_id,
+    campaigns.campaign_name,
+    daily.report_date,
+    daily.disposition,
+    daily.disposition_code,
+    daily.category,
+    daily.is_success,
+    daily.is_contact,
+    daily.is_dnc,
+    daily.is_callback,
+    daily.is_final,
+    daily.calls,
+    {{ ratio('daily.calls', 'sum(daily.calls) over (partition by daily.source_system, daily.campaign_id, daily.report_date)') }}
+        as share_of_calls,
+    daily.talk_seconds,
+    daily.wrap_seconds,
+    {{ ratio('daily.handle_seconds', 'daily.calls') }} as avg_handle_seconds
+from daily
+left join campaigns
+    on
+        daily.source_system = campaigns.source_system
+        and daily.campaign_id = campaigns.campaign_id

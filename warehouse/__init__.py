@@ -1,0 +1,1 @@
+"""The nightly job: load the dialer feeds, build the marts, export them."""

@@ -1,0 +1,126 @@
+"""`dialer-warehouse`: the command line of the nightly job.
+
+    dialer-warehouse run [--source NAME]... [--warehouse PATH]
+    dialer-warehouse load [--source NAME]... [--warehouse PATH]
+    dialer-warehouse transform [--warehouse PATH] [--full-refresh]
+    dialer-warehouse export [--warehouse PATH]
+    dialer-warehouse demo [--warehouse PATH] [--advance-days N]
+
+Exit codes: 0 success; 1 a step failed; 2 bad configuration or usage. Failures print
+one line on stderr (a traceback only with `--verbose`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+
+from warehouse.paths import resolve_warehouse, use_project_config
+from warehouse.redaction import RedactingStream
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dialer-warehouse",
+        description="Load dialer platform feeds into DuckDB, build the marts, export them.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log steps; tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, sources: bool = False) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument(
+            "--warehouse",
+            metavar="PATH",
+            help="DuckDB file (default: $DIALER_WAREHOUSE_PATH, else warehouse/dialer.duckdb)",
+        )
+        if sources:
+            command.add_argument(
+                "--source",
+                action="append",
+                metavar="NAME",
+                help="load only this source (repeatable); it must be configured",
+            )
+        return command
+
+    add("run", "the nightly job: load every configured source, transform, export", True)
+    add("load", "load the configured sources into their raw schemas", True)
+    transform = add("transform", "build staging, core and marts with dbt")
+    transform.add_argument("--full-refresh", action="store_true", help="rebuild every model")
+    add("export", "write each mart to warehouse/exports/<mart>.parquet")
+    demo = add("demo", "run the nightly job against the built-in vendor simulator")
+    demo.add_argument(
+        "--advance-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="move the simulator's clock N days past today (new data, late updates)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    use_project_config()
+    stdout, stderr = RedactingStream(sys.stdout, []), RedactingStream(sys.stderr, [])
+    sys.stdout, sys.stderr = stdout, stderr
+    logging.basicConfig(
+        level=logging.INFO if args.verbose or stderr.isatty() else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=stderr,
+    )
+    try:
+        from warehouse.errors import EXIT_FAILED, JobError
+        from warehouse.registry import SOURCES
+
+        for spec in SOURCES.values():
+            secrets = spec.secret_values()
+            stdout.add_secrets(secrets)
+            stderr.add_secrets(secrets)
+        return _dispatch(args, stdout, stderr)
+    except JobError as error:
+        _fail(args, stderr, str(error))
+        return error.exit_code
+    except KeyboardInterrupt:
+        _fail(args, stderr, "interrupted")
+        return 130
+    except Exception as error:
+        _fail(args, stderr, f"unexpected {type(error).__name__}: {error}")
+        return EXIT_FAILED
+    finally:
+        sys.stdout, sys.stderr = stdout._stream, stderr._stream
+
+
+def _dispatch(args: argparse.Namespace, stdout: RedactingStream, stderr: RedactingStream) -> int:
+    from warehouse import job, summary
+
+    location = resolve_warehouse(args.warehouse)
+    if args.command == "run":
+        result = job.run_job(location, args.source)
+        print(summary.format_loads(result.loads), file=stdout)
+        print(f"Exported {len(result.exports)} marts to {location.exports_dir}", file=stdout)
+    elif args.command == "load":
+        print(summary.format_loads(job.load_step(location, args.source)), file=stdout)
+    elif args.command == "transform":
+        job.transform_step(location, full_refresh=args.full_refresh)
+        print(f"Transforms built in {location.database}", file=stdout)
+    elif args.command == "export":
+        written = job.export_step(location)
+        print(f"Exported {len(written)} marts to {location.exports_dir}", file=stdout)
+    elif args.command == "demo":
+        from warehouse.demo import run_demo
+
+        run_demo(location, advance_days=args.advance_days, out=stdout, secrets=[stderr, stdout])
+    return 0
+
+
+def _fail(args: argparse.Namespace, stderr: RedactingStream, message: str) -> None:
+    if args.verbose:
+        traceback.print_exc(file=stderr)
+    print(f"dialer-warehouse: {message}", file=stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

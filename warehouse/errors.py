@@ -1,0 +1,82 @@
+"""One-line reasons for the failures a nightly job meets.
+
+Exit codes: 0 success, 1 a step failed (API, data, transform, export), 2 bad
+configuration or usage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import requests
+from dlt.common.configuration.exceptions import ConfigFieldMissingException
+
+from sources.common.timestamps import BadRecordError
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+class JobError(Exception):
+    """A failure already phrased for the operator, with the exit code to use."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and everything it wraps, breadth first (dlt nests the real cause)."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = getattr(current, "exception", None)
+        for inner in (wrapped, current.__cause__, current.__context__):
+            if isinstance(inner, BaseException):
+                pending.append(inner)
+
+
+def explain(error: BaseException, source: str) -> JobError:
+    """Turn a failure of `source`'s load into a one-line JobError."""
+    chain = list(causes(error))
+    for cause in chain:
+        if isinstance(cause, JobError):
+            return cause
+        if isinstance(cause, ConfigFieldMissingException):
+            missing = ", ".join(cause.fields)
+            env = ", ".join(f"SOURCES__{source.upper()}__{f.upper()}" for f in cause.fields)
+            return JobError(f"{source}: missing configuration {missing} (set {env})", EXIT_CONFIG)
+        if isinstance(cause, BadRecordError):
+            return JobError(f"{source}: bad input: {cause}")
+        if isinstance(cause, requests.HTTPError) and cause.response is not None:
+            return _http_error(source, cause.response)
+        if isinstance(cause, requests.ConnectionError | requests.Timeout):
+            where = _where(cause.request.url if cause.request is not None else None)
+            kind = "timed out" if isinstance(cause, requests.Timeout) else "is unreachable"
+            return JobError(f"{source}: API {kind} at {where} after retries")
+    return JobError(f"{source}: {type(chain[-1]).__name__}: {chain[-1]}")
+
+
+def _http_error(source: str, response: requests.Response) -> JobError:
+    where = f"{response.request.method} {_where(response.url)}"
+    status = response.status_code
+    if status in (401, 403):
+        return JobError(
+            f"{source}: the API refused the credentials (HTTP {status} at {where}); "
+            f"check SOURCES__{source.upper()}__API_TOKEN"
+        )
+    return JobError(f"{source}: HTTP {status} at {where} after retries")
+
+
+def _where(url: str | None) -> str:
+    """Host and path, no query (cursors and filters are noise in a one-line reason)."""
+    if not url:
+        return "(unknown URL)"
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}{parsed.path}"

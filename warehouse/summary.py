@@ -1,0 +1,56 @@
+"""Plain-text summaries the CLI prints after a run."""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.load import SourceLoad
+from warehouse.paths import WarehouseLocation
+
+
+def format_loads(loads: list[SourceLoad]) -> str:
+    """Rows loaded per raw table in this run, e.g. `ipscape_raw.dialler_attempts  1,234`."""
+    lines = ["Rows loaded this run:"]
+    for load in loads:
+        if not load.rows_by_table:
+            lines.append(f"  {load.source}: nothing new")
+        for table, rows in sorted(load.rows_by_table.items()):
+            lines.append(f"  {load.source}_raw.{table:<32} {rows:>10,}")
+    if len(lines) == 1:
+        lines.append("  (no source loaded)")
+    return "\n".join(lines)
+
+
+def format_last_day(location: WarehouseLocation) -> str:
+    """Per campaign, its last loaded local day: attempts, live-answer and abandon rates."""
+    query = """
+        with last_day as (
+            select source_system, max(report_date) as report_date
+            from marts.dial_outcomes_daily group by source_system
+        )
+        select d.source_system, d.campaign_id, d.campaign_name, d.report_date,
+               d.attempts, d.live_answer_rate, d.abandon_rate
+        from marts.dial_outcomes_daily as d
+        join last_day using (source_system, report_date)
+        order by d.source_system, d.campaign_id
+    """
+    with duckdb.connect(str(location.database), read_only=True) as connection:
+        rows = connection.execute(query).fetchall()
+    lines = ["Last loaded day per campaign:"]
+    header = (
+        f"  {'source':<10} {'campaign':<28} {'day':<10} {'attempts':>8} {'live':>7} {'abandon':>8}"
+    )
+    lines.append(header)
+    for source, campaign_id, name, day, attempts, live_rate, abandon_rate in rows:
+        label = f"{campaign_id} {name}"[:28]
+        lines.append(
+            f"  {source:<10} {label:<28} {day.isoformat():<10} {attempts:>8,} "
+            f"{_percent(live_rate):>7} {_percent(abandon_rate):>8}"
+        )
+    if not rows:
+        lines.append("  (no attempts in the warehouse yet)")
+    return "\n".join(lines)
+
+
+def _percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.1%}"
