@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass, field
 
 import dlt
+import duckdb
 from dlt.common.runtime.collector import LogCollector, NullCollector
 
 from warehouse.errors import JobError
@@ -18,14 +19,23 @@ log = logging.getLogger("dialer_warehouse")
 
 @dataclass
 class SourceLoad:
-    """What one source's load wrote: rows per raw table (this run only)."""
+    """What one source's load did, per raw table.
+
+    `rows_by_table`: rows read and merged this run (a lag window re-reads rows);
+    `new_rows_by_table`: how many more rows the table holds than before the run.
+    """
 
     source: str
     rows_by_table: dict[str, int] = field(default_factory=dict)
+    new_rows_by_table: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
         return sum(self.rows_by_table.values())
+
+    @property
+    def new_rows(self) -> int:
+        return sum(self.new_rows_by_table.values())
 
 
 def select_sources(names: list[str] | None) -> list[SourceSpec]:
@@ -49,6 +59,8 @@ def select_sources(names: list[str] | None) -> list[SourceSpec]:
             chosen.append(spec)
         else:
             print(f"{spec.name}: skipped (no base_url configured)", file=sys.stderr)
+    if not chosen:
+        raise JobError("no source is configured: set SOURCES__<SOURCE>__BASE_URL", 2)
     return chosen
 
 
@@ -70,10 +82,29 @@ def load_source(spec: SourceSpec, location: WarehouseLocation) -> SourceLoad:
     if pipeline.has_pending_data:
         log.info("%s: finishing a load left pending by an earlier run", spec.name)
         pipeline.load()
+    before = table_row_counts(location, spec.dataset)
     pipeline.run(spec.build(), loader_file_format="parquet")
+    after = table_row_counts(location, spec.dataset)
     counts = pipeline.last_trace.last_normalize_info.row_counts
-    rows = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
-    return SourceLoad(spec.name, rows)
+    read = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
+    new = {table: after.get(table, 0) - before.get(table, 0) for table in after}
+    return SourceLoad(spec.name, read, new)
+
+
+def table_row_counts(location: WarehouseLocation, dataset: str) -> dict[str, int]:
+    """Rows per table of one raw schema (dlt's own tables left out); {} before the first load."""
+    if not location.database.exists():
+        return {}
+    with duckdb.connect(str(location.database)) as connection:
+        tables = connection.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = ? and table_name not like '\\_dlt%' escape '\\'",
+            [dataset],
+        ).fetchall()
+        return {
+            name: connection.execute(f'select count(*) from "{dataset}"."{name}"').fetchone()[0]
+            for (name,) in tables
+        }
 
 
 def _progress() -> LogCollector | NullCollector:

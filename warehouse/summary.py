@@ -9,16 +9,17 @@ from warehouse.paths import WarehouseLocation
 
 
 def format_loads(loads: list[SourceLoad]) -> str:
-    """Rows loaded per raw table in this run, e.g. `ipscape_raw.dialler_attempts  1,234`."""
-    lines = ["Rows loaded this run:"]
+    """Per raw table: rows read and merged this run, and how many of them were new."""
+    lines = [f"  {'raw table':<44} {'read':>10} {'new':>10}"]
     for load in loads:
-        if not load.rows_by_table:
-            lines.append(f"  {load.source}: nothing new")
-        for table, rows in sorted(load.rows_by_table.items()):
-            lines.append(f"  {load.source}_raw.{table:<32} {rows:>10,}")
+        for table in sorted(set(load.rows_by_table) | set(load.new_rows_by_table)):
+            read, new = load.rows_by_table.get(table, 0), load.new_rows_by_table.get(table, 0)
+            lines.append(
+                f"  {load.source}_raw.{table:<{40 - len(load.source)}} {read:>10,} {new:>10,}"
+            )
     if len(lines) == 1:
         lines.append("  (no source loaded)")
-    return "\n".join(lines)
+    return "Rows loaded this run:\n" + "\n".join(lines)
 
 
 def format_last_day(location: WarehouseLocation) -> str:

@@ -1,7 +1,8 @@
 """The transform step: dbt builds staging, core and marts inside the warehouse file.
 
-dbt runs after dlt has closed the file (DuckDB allows one writing process), reads the
-same warehouse path (`DIALER_WAREHOUSE_PATH`, set here for the profile) and gets each
+dbt runs in its own process after dlt has closed the file (DuckDB allows one writing
+process), so it never shares a connection or global state with the job. It reads the
+same warehouse path (`DIALER_WAREHOUSE_PATH`, passed to the profile) and gets each
 source's configured time zone as a dbt var.
 """
 
@@ -9,11 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 from warehouse.errors import JobError
 from warehouse.paths import TRANSFORMS_DIR, WAREHOUSE_PATH_ENV, WarehouseLocation
 from warehouse.registry import SOURCES
+
+DBT = Path(sys.executable).with_name("dbt")
 
 
 def dbt_vars() -> dict[str, str]:
@@ -23,10 +28,9 @@ def dbt_vars() -> dict[str, str]:
 
 def build_transforms(location: WarehouseLocation, full_refresh: bool = False) -> None:
     """`dbt build` (seeds, models, tests) against the warehouse; raises JobError on failure."""
-    from dbt.cli.main import dbtRunner
-
-    os.environ[WAREHOUSE_PATH_ENV] = str(location.database)
     args = [
+        str(DBT),
+        "--no-use-colors" if not sys.stdout.isatty() else "--use-colors",
         "build",
         "--project-dir",
         str(TRANSFORMS_DIR),
@@ -42,17 +46,37 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
     if full_refresh:
         args.append("--full-refresh")
     if not sys.stdout.isatty():
-        args.insert(0, "--quiet")
-    result = dbtRunner().invoke(args)
-    if result.success:
-        return
-    if result.exception is not None:
-        raise JobError(f"transform: dbt could not run: {result.exception}")
-    failures = [
-        f"{node.node.name}: {(node.message or node.status).strip().splitlines()[0]}"
-        for node in (result.result or [])
-        if str(node.status) in ("error", "fail")
-    ]
-    detail = failures[0] if failures else "see the dbt log in " + str(location.dbt_log_dir)
-    more = f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""
-    raise JobError(f"transform failed: {detail}{more}")
+        args.insert(1, "--quiet")
+    env = os.environ | {
+        WAREHOUSE_PATH_ENV: str(location.database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    (location.dbt_target_dir / "run_results.json").unlink(missing_ok=True)
+    completed = subprocess.run(
+        args,
+        env=env,
+        stdout=None if sys.stdout.isatty() else subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise JobError(f"transform failed: {_first_failure(location, completed.stdout)}")
+
+
+def _first_failure(location: WarehouseLocation, output: str | None) -> str:
+    """The first failed node and its message, from run_results.json or dbt's output."""
+    results_path = location.dbt_target_dir / "run_results.json"
+    try:
+        results = json.loads(results_path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        results = []
+    failures = [r for r in results if r.get("status") in ("error", "fail")]
+    if failures:
+        first = failures[0]
+        node = first.get("unique_id", "?").split(".")[-1]
+        message = (first.get("message") or first.get("status")).strip().splitlines()[0]
+        more = f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""
+        return f"{node}: {message}{more}"
+    lines = [line.strip() for line in (output or "").splitlines() if line.strip()]
+    return lines[-1] if lines else f"dbt exited with an error; see {location.dbt_log_dir}"

@@ -28,7 +28,8 @@ ipscape as (
         agent_name,
         created_at as started_at,
         nullif(trim(wrap_description), '') as disposition_raw,
-        wrap_code as disposition_code,
+        case when nullif(trim(wrap_description), '') is not null then wrap_code end
+            as disposition_code,
         coalesce(talk_seconds, interaction_seconds, 0) as talk_seconds,
         coalesce(hold_seconds, 0) as hold_seconds,
         coalesce(

@@ -44,8 +44,7 @@ select
     daily.is_callback,
     daily.is_final,
     daily.calls,
-    {{ ratio('daily.calls', 'sum(daily.calls) over (partition by daily.source_system, daily.campaign_id, daily.report_date)') }}
-        as share_of_calls,
+    {{ ratio('daily.calls', 'sum(daily.calls) over campaign_day') }} as share_of_calls,
     daily.talk_seconds,
     daily.wrap_seconds,
     {{ ratio('daily.handle_seconds', 'daily.calls') }} as avg_handle_seconds
@@ -54,3 +53,6 @@ left join campaigns
     on
         daily.source_system = campaigns.source_system
         and daily.campaign_id = campaigns.campaign_id
+window campaign_day as (
+    partition by daily.source_system, daily.campaign_id, daily.report_date
+)

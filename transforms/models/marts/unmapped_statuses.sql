@@ -31,7 +31,7 @@ unmapped as (
 select
     source_system,
     kind,
-    arg_min(raw_value, seen_at) as raw_value,
+    first(raw_value order by seen_at, raw_value) as raw_value,
     count(*) as occurrences,
     min(seen_at) as first_seen,
     max(seen_at) as last_seen

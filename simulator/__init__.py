@@ -1,0 +1,8 @@
+"""Vendor simulators: deterministic dialer APIs served over real HTTP for demos and tests."""
+
+from simulator.config import SimulatorConfig
+from simulator.faults import FaultInjector
+from simulator.ipscape import IpscapeTruth, IpscapeWorld
+from simulator.server import SimulatorServer
+
+__all__ = ["FaultInjector", "IpscapeTruth", "IpscapeWorld", "SimulatorConfig", "SimulatorServer"]

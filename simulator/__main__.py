@@ -1,0 +1,78 @@
+"""`python -m simulator serve ...`: serve a simulated ipSCAPE tenant until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from simulator.config import DEFAULT_DAYS, DEFAULT_START_DATE, SimulatorConfig
+from simulator.ipscape import IpscapeWorld
+from simulator.server import SimulatorServer
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the simulated vendor APIs over HTTP")
+    serve.add_argument("--seed", type=int, default=42, help="seed of the generated world")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    serve.add_argument(
+        "--start-date",
+        type=date.fromisoformat,
+        default=DEFAULT_START_DATE,
+        help="first local day with data (YYYY-MM-DD)",
+    )
+    serve.add_argument(
+        "--days",
+        type=int,
+        default=DEFAULT_DAYS,
+        help="days of data: the clock is 00:00 UTC after the last one",
+    )
+    serve.add_argument(
+        "--clock",
+        type=_aware_datetime,
+        default=None,
+        help="the vendor's now, ISO-8601 with offset (overrides --days)",
+    )
+    serve.add_argument("--page-size", type=int, default=100, help="items per feed page")
+    return parser.parse_args(argv)
+
+
+def _aware_datetime(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("the clock needs an offset, e.g. 2026-04-09T00:00:00Z")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    config = SimulatorConfig.for_days(
+        args.days, args.start_date, seed=args.seed, page_size=args.page_size
+    )
+    if args.clock is not None:
+        config = config.with_clock(args.clock)
+    server = SimulatorServer(IpscapeWorld(config), host=args.host, port=args.port).start()
+    print(f"ipSCAPE simulator serving {server.base_url} (clock {config.clock.isoformat()})")
+    print(f"  export SOURCES__IPSCAPE__BASE_URL={server.base_url}")
+    print(f"  export SOURCES__IPSCAPE__API_TOKEN={config.api_token}")
+    print("Ctrl-C to stop.", flush=True)
+    stop = threading.Event()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+    print("Stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Settings of a simulated vendor world: seed, calendar, clock, volumes and test knobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+DEFAULT_START_DATE = date(2026, 3, 30)
+"""First local day with data by default; the default window spans the Sydney DST end (5 Apr)."""
+
+DEFAULT_DAYS = 10
+"""Days of data visible at the default clock."""
+
+
+def midnight_utc_after(start_date: date, days: int) -> datetime:
+    """The clock at which `days` local days starting at `start_date` have ended in every
+    Australian zone: 00:00 UTC of `start_date + days`. By then the next local day has
+    begun east of UTC (10:00 or 11:00 in Sydney), so its first hours are visible too."""
+    return datetime.combine(start_date + timedelta(days=days), time(0), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    """Everything that decides what a simulated vendor serves.
+
+    Data of a (campaign, local day) depends only on `seed` and the day, never on `clock`;
+    the clock only decides what is visible. Volumes are per campaign and local day.
+    """
+
+    seed: int = 42
+    """Seed of every random draw; the same seed and clock give the same world."""
+    start_date: date = DEFAULT_START_DATE
+    """First LOCAL day (in each campaign's zone) that has data."""
+    clock: datetime = field(
+        default_factory=lambda: midnight_utc_after(DEFAULT_START_DATE, DEFAULT_DAYS)
+    )
+    """The vendor's "now": an aware datetime, stored in UTC."""
+    source_timezone: str = "Australia/Sydney"
+    """IANA zone of campaigns whose item carries no own `timezone`."""
+    page_size: int = 100
+    """Items per page of the cursor feeds (the server chooses it, clients cannot)."""
+    api_token: str = "sim-ipscape-token"
+    """The token clients must send as `Authorization: Bearer <api_token>`."""
+    attempts_per_campaign_day: int = 40
+    """Approximate business-hours dial attempts per outbound campaign and local day."""
+    inbound_per_day: int = 15
+    """Approximate inbound calls per local day on the inbound campaign."""
+    late_update_rate: float = 0.15
+    """Share (0..1) of answered calls whose hang-up and wrap-up arrive a day late."""
+    unknown_status_rate: float = 0.0
+    """Share (0..1) of attempts / wraps given a status outside the documented vocabulary."""
+    messy_text_rate: float = 0.0
+    """Share (0..1) of wrap descriptions written in another case or with blanks."""
+
+    def __post_init__(self) -> None:
+        if self.clock.tzinfo is None or self.clock.utcoffset() is None:
+            raise ValueError("SimulatorConfig.clock must be an aware datetime")
+        object.__setattr__(self, "clock", self.clock.astimezone(UTC))
+        if self.page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        for rate_name in ("late_update_rate", "unknown_status_rate", "messy_text_rate"):
+            if not 0.0 <= getattr(self, rate_name) <= 1.0:
+                raise ValueError(f"{rate_name} must be between 0 and 1")
+
+    @classmethod
+    def for_days(
+        cls, days: int = DEFAULT_DAYS, start_date: date = DEFAULT_START_DATE, **settings: Any
+    ) -> SimulatorConfig:
+        """A config whose clock is 00:00 UTC after `days` local days from `start_date`."""
+        return cls(start_date=start_date, clock=midnight_utc_after(start_date, days), **settings)
+
+    def with_clock(self, clock: datetime) -> SimulatorConfig:
+        """The same world seen at another clock."""
+        return replace(self, clock=clock)

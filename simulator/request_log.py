@@ -1,0 +1,42 @@
+"""The log of requests a simulator server received, for tests to inspect."""
+
+from __future__ import annotations
+
+import threading
+from typing import NamedTuple
+from urllib.parse import parse_qsl
+
+
+class LoggedRequest(NamedTuple):
+    """One request: method, full URL path (e.g. `/platform-api/v3.0/leads`) and the raw
+    query string as sent."""
+
+    method: str
+    path: str
+    query: str
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query parameters, decoded (last value wins)."""
+        return dict(parse_qsl(self.query, keep_blank_values=True))
+
+
+class RequestLog:
+    """Thread-safe, append-only list of LoggedRequest."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[LoggedRequest] = []
+
+    def record(self, method: str, path: str, query: str) -> None:
+        with self._lock:
+            self._entries.append(LoggedRequest(method, path, query))
+
+    def entries(self) -> list[LoggedRequest]:
+        """A copy of the log, oldest first."""
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

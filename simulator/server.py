@@ -1,0 +1,102 @@
+"""A real HTTP server (uvicorn in a daemon thread) serving a simulated world."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+
+from simulator.app import VendorApi, build_app
+from simulator.faults import FaultInjector
+from simulator.ipscape import API_ROOT, IpscapeWorld, ipscape_routes
+from simulator.request_log import LoggedRequest, RequestLog
+
+START_TIMEOUT_SECONDS = 10.0
+STOP_TIMEOUT_SECONDS = 5.0
+
+
+class SimulatorServer:
+    """Serves `world` on `host`; port 0 picks a free port. Several may run at once.
+
+    Use as a context manager, or call `start()` / `stop()`.
+    """
+
+    def __init__(self, world: IpscapeWorld, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.world = world
+        self.host = host
+        self.port = port
+        self.faults = FaultInjector()
+        self._request_log = RequestLog()
+        self.app = build_app(
+            [VendorApi("ipscape", API_ROOT, ipscape_routes(world))],
+            faults=self.faults,
+            request_log=self._request_log,
+        )
+        self._socket: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The ipSCAPE API root, e.g. `http://127.0.0.1:8000/platform-api`."""
+        return f"http://{self.host}:{self.port}{API_ROOT}"
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """Every request received so far: (method, path, query), oldest first."""
+        return self._request_log.entries()
+
+    def clear_requests(self) -> None:
+        self._request_log.clear()
+
+    def start(self) -> SimulatorServer:
+        """Bind the socket, start serving, and return once connections are accepted."""
+        if self._thread is not None:
+            raise RuntimeError("the server is already started")
+        # proto=IPPROTO_TCP: asyncio then sets TCP_NODELAY on accepted connections (no 40 ms
+        # delayed-ACK stall per keep-alive request)
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((self.host, self.port))
+        self._socket.listen(128)
+        self.port = self._socket.getsockname()[1]
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name=f"simulator-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the simulator did not start on {self.host}:{self.port}")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(STOP_TIMEOUT_SECONDS)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = self._socket = None
+
+    def __enter__(self) -> SimulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

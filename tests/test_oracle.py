@@ -1,0 +1,725 @@
+"""Pins the rules of the test oracle on small hand-made worlds.
+
+Every expected value here is worked out by hand from the marts contract, not taken from
+the oracle, so a wrong rule in `tests/oracle.py` fails one of these tests.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tests.oracle import compute_ipscape_marts
+
+CAMPAIGNS = [
+    {"campaignId": 2, "campaignTitle": "Sales Outbound", "campaignType": "Outbound"},
+    {
+        "campaignId": 3,
+        "campaignTitle": "Renewals WA",
+        "campaignType": "Outbound",
+        "timezone": "Australia/Perth",
+    },
+    {"campaignId": 5, "campaignTitle": "Win-back", "campaignType": "Outbound"},
+]
+USERS = [
+    {"userId": 1001, "firstName": "Ava", "lastName": "Nguyen", "userType": "agent"},
+    {"userId": 1003, "firstName": "Ben", "lastName": "Okafor", "userType": "agent"},
+]
+
+
+def world(attempts=(), activities=(), campaigns=CAMPAIGNS, users=USERS) -> SimpleNamespace:
+    return SimpleNamespace(
+        activities=list(activities),
+        dialler_attempts=list(attempts),
+        leads=[],
+        lead_lists=[],
+        campaigns=list(campaigns),
+        users=list(users),
+    )
+
+
+_next_id = iter(range(1, 10_000))
+
+
+def attempt(
+    dialled: str,
+    status: str = "No Answer",
+    campaign_id: int = 2,
+    *,
+    lead_id: Any = "auto",
+    phone: str | None = "+61400000000",
+    answered: str | None = None,
+    hang_up: str | None = None,
+    campaign_name: str | None = "Sales Outbound",
+) -> dict[str, Any]:
+    attempt_id = next(_next_id)
+    timestamps = {"dialled": dialled}
+    if answered is not None:
+        timestamps["answered"] = answered
+    if hang_up is not None:
+        timestamps["hangUp"] = hang_up
+    item = {
+        "attemptId": attempt_id,
+        "dialStatusId": 0,
+        "dialStatusName": status,
+        "phoneNumber": phone,
+        "timestamps": timestamps,
+        "campaignId": campaign_id,
+        "campaignName": campaign_name,
+    }
+    if lead_id is not None:
+        item["leadId"] = attempt_id if lead_id == "auto" else lead_id
+    return item
+
+
+def activity(
+    created: str,
+    campaign_id: int = 2,
+    agent_id: Any = 1001,
+    *,
+    wrap_description: str | None = None,
+    wrap_code: Any = None,
+    durations: dict[str, Any] | None = None,
+    hang_up: str | None = None,
+    wrap_up: str | None = None,
+    agent_full_name: str | None = "Ava Nguyen",
+    campaign_name: str | None = "Sales Outbound",
+) -> dict[str, Any]:
+    timestamps = {"created": created}
+    if hang_up is not None:
+        timestamps["hangUp"] = hang_up
+    if wrap_up is not None:
+        timestamps["wrapUp"] = wrap_up
+    data: dict[str, Any] = {
+        "activityId": next(_next_id),
+        "campaignId": campaign_id,
+        "campaignName": campaign_name,
+        "timestamps": timestamps,
+        "durations": durations if durations is not None else {},
+    }
+    if agent_id is not None:
+        data["agentId"] = agent_id
+        data["agentFullName"] = agent_full_name
+    if wrap_description is not None:
+        data["wrapDescription"] = wrap_description
+    if wrap_code is not None:
+        data["wrapCode"] = wrap_code
+    return {"type": "call.outbound", "data": data}
+
+
+def by(rows: list[dict[str, Any]], *keys: str) -> dict[tuple, dict[str, Any]]:
+    return {tuple(row[key] for key in keys): row for row in rows}
+
+
+def test_rows_have_exactly_the_contract_columns_and_python_types():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt(
+                    "2026-07-01T10:00:00+10:00",
+                    "Answered",
+                    answered="2026-07-01T10:00:05+10:00",
+                    hang_up="2026-07-01T10:01:05+10:00",
+                ),
+                attempt("2026-07-01T10:05:00+10:00", "Network Congestion"),
+            ],
+            activities=[
+                activity(
+                    "2026-07-01T10:00:00+10:00",
+                    wrap_description="Sale",
+                    wrap_code=26,
+                    durations={"interaction": 60},
+                )
+            ],
+        )
+    )
+    assert list(marts) == [
+        "dial_outcomes_daily",
+        "dispositions_daily",
+        "agent_performance_daily",
+        "unmapped_statuses",
+    ]
+    assert list(marts["dial_outcomes_daily"][0]) == [
+        "source_system",
+        "campaign_id",
+        "campaign_name",
+        "report_date",
+        "timezone",
+        "attempts",
+        "leads_dialled",
+        "human_answers",
+        "abandoned",
+        "machine_answers",
+        "no_answers",
+        "busy",
+        "failed",
+        "other",
+        "live_answers",
+        "connects",
+        "connect_rate",
+        "live_answer_rate",
+        "abandon_rate",
+        "attempts_per_lead",
+        "talk_seconds",
+    ]
+    assert list(marts["dispositions_daily"][0]) == [
+        "source_system",
+        "campaign_id",
+        "campaign_name",
+        "report_date",
+        "disposition",
+        "disposition_code",
+        "category",
+        "is_success",
+        "is_contact",
+        "is_dnc",
+        "is_callback",
+        "is_final",
+        "calls",
+        "share_of_calls",
+        "talk_seconds",
+        "wrap_seconds",
+        "avg_handle_seconds",
+    ]
+    assert list(marts["agent_performance_daily"][0]) == [
+        "source_system",
+        "agent_id",
+        "agent_name",
+        "report_date",
+        "calls_handled",
+        "campaigns_worked",
+        "talk_seconds",
+        "hold_seconds",
+        "wrap_seconds",
+        "handle_seconds",
+        "avg_handle_seconds",
+        "success_calls",
+        "contact_calls",
+        "conversion_rate",
+    ]
+    assert list(marts["unmapped_statuses"][0]) == [
+        "source_system",
+        "kind",
+        "raw_value",
+        "occurrences",
+        "first_seen",
+        "last_seen",
+    ]
+
+    outcome = marts["dial_outcomes_daily"][0]
+    assert outcome["source_system"] == "ipscape"
+    assert outcome["campaign_id"] == "2"
+    assert type(outcome["report_date"]) is date
+    assert type(outcome["attempts"]) is int and type(outcome["talk_seconds"]) is int
+    assert type(outcome["connect_rate"]) is float
+    disposition = marts["dispositions_daily"][0]
+    assert disposition["disposition_code"] == "26"
+    assert type(disposition["is_success"]) is bool and disposition["is_success"] is True
+    assert marts["agent_performance_daily"][0]["agent_id"] == "1001"
+    unmapped = marts["unmapped_statuses"][0]
+    assert unmapped["first_seen"] == datetime(2026, 7, 1, 0, 5, tzinfo=UTC)
+    assert unmapped["first_seen"].utcoffset().total_seconds() == 0
+
+
+def test_dst_start_day_in_sydney_dates_by_the_local_wall_clock():
+    # Clocks jump 02:00 -> 03:00 on 2026-10-04: 00:30 on 10-05 is +11:00, i.e. 13:30Z on
+    # 10-04, which a fixed +10:00 would wrongly put at 23:30 on 10-04.
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt("2026-10-04T01:30:00+1000"),  # before the jump
+                attempt("2026-10-04T03:30:00+11:00"),  # after the jump, same day
+                attempt("2026-10-05T00:30:00+11:00"),
+                attempt("2026-10-04T13:40:00Z"),  # 00:40 on 10-05 local
+            ]
+        )
+    )
+    rows = by(marts["dial_outcomes_daily"], "report_date")
+    assert sorted(rows) == [(date(2026, 10, 4),), (date(2026, 10, 5),)]
+    assert rows[(date(2026, 10, 4),)]["attempts"] == 2
+    assert rows[(date(2026, 10, 5),)]["attempts"] == 2
+    assert rows[(date(2026, 10, 5),)]["timezone"] == "Australia/Sydney"
+
+
+def test_dst_end_day_in_sydney_has_25_hours():
+    # Clocks go back 03:00 -> 02:00 on 2026-04-05: both 02:30s belong to 04-05, and
+    # 23:30 +10:00 on 04-05 (13:30Z) is still 04-05.
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt("2026-04-05T02:30:00+11:00"),
+                attempt("2026-04-05T02:30:00+10:00"),
+                attempt("2026-04-05T13:30:00Z"),
+                attempt("2026-04-04T13:30:00Z"),  # 00:30 +11:00 on 04-05
+            ]
+        )
+    )
+    assert [(row["report_date"], row["attempts"]) for row in marts["dial_outcomes_daily"]] == [
+        (date(2026, 4, 5), 4)
+    ]
+
+
+def test_call_crossing_local_midnight_counts_on_its_start_day():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt(
+                    "2026-07-01T23:50:00+1000",
+                    "Answered",
+                    answered="2026-07-01T23:50:20+1000",
+                    hang_up="2026-07-02T00:05:20+1000",
+                )
+            ],
+            activities=[
+                activity(
+                    "2026-07-01T23:50:00+10:00",
+                    wrap_description="Sale",
+                    durations={"interaction": 900},
+                    hang_up="2026-07-02T00:05:20+10:00",
+                    wrap_up="2026-07-02T00:06:20+10:00",
+                )
+            ],
+        )
+    )
+    [outcome] = marts["dial_outcomes_daily"]
+    assert outcome["report_date"] == date(2026, 7, 1)
+    assert outcome["talk_seconds"] == 900
+    [disposition] = marts["dispositions_daily"]
+    assert disposition["report_date"] == date(2026, 7, 1)
+    assert disposition["wrap_seconds"] == 60
+    [agent] = marts["agent_performance_daily"]
+    assert agent["report_date"] == date(2026, 7, 1)
+
+
+def test_perth_campaign_dates_in_perth_and_unzoned_campaigns_in_the_source_zone():
+    instant = "2026-03-10T14:00:00Z"  # 01:00 on 03-11 in Sydney, 22:00 on 03-10 in Perth
+    truth = world(
+        attempts=[
+            attempt(instant, campaign_id=2),
+            attempt(instant, campaign_id=3),
+            attempt(instant, campaign_id=9, campaign_name="Unlisted"),
+        ],
+        activities=[activity(instant, campaign_id=2), activity(instant, campaign_id=3)],
+    )
+    rows = by(compute_ipscape_marts(truth)["dial_outcomes_daily"], "campaign_id")
+    assert (rows[("2",)]["report_date"], rows[("2",)]["timezone"]) == (
+        date(2026, 3, 11),
+        "Australia/Sydney",
+    )
+    assert (rows[("3",)]["report_date"], rows[("3",)]["timezone"]) == (
+        date(2026, 3, 10),
+        "Australia/Perth",
+    )
+    assert (rows[("9",)]["report_date"], rows[("9",)]["timezone"]) == (
+        date(2026, 3, 11),
+        "Australia/Sydney",
+    )
+
+    # one agent, one instant, two local days
+    agent_days = [
+        row["report_date"] for row in compute_ipscape_marts(truth)["agent_performance_daily"]
+    ]
+    assert agent_days == [date(2026, 3, 10), date(2026, 3, 11)]
+
+    utc_rows = by(
+        compute_ipscape_marts(truth, source_timezone="UTC")["dial_outcomes_daily"], "campaign_id"
+    )
+    assert (utc_rows[("2",)]["report_date"], utc_rows[("2",)]["timezone"]) == (
+        date(2026, 3, 10),
+        "UTC",
+    )
+    assert utc_rows[("3",)]["timezone"] == "Australia/Perth"
+
+
+def test_offset_spellings_are_the_same_instant():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt(
+                    "2026-07-01T09:00:00+1000",
+                    "Answered",
+                    answered="2026-07-01T09:00:00+10:00",
+                    hang_up="2026-06-30T23:01:30Z",
+                ),
+            ]
+        )
+    )
+    [row] = marts["dial_outcomes_daily"]
+    assert row["report_date"] == date(2026, 7, 1)
+    assert row["talk_seconds"] == 90
+
+
+def test_attempt_talk_counts_only_connects_with_both_answer_and_hang_up():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt(
+                    "2026-07-01T10:00:00+10:00", "Answered", answered="2026-07-01T10:00:10+10:00"
+                ),  # no hang-up
+                attempt(
+                    "2026-07-01T10:01:00+10:00",
+                    "Answering Machine",
+                    answered="2026-07-01T10:01:10+10:00",
+                    hang_up="2026-07-01T10:01:40+10:00",
+                ),
+                attempt(
+                    "2026-07-01T10:02:00+10:00",
+                    "Abandoned",
+                    answered="2026-07-01T10:02:10+10:00",
+                    hang_up="2026-07-01T10:02:15+10:00",
+                ),
+                attempt(
+                    "2026-07-01T10:03:00+10:00",
+                    "No Answer",
+                    answered="2026-07-01T10:03:10+10:00",
+                    hang_up="2026-07-01T10:05:10+10:00",
+                ),
+            ]
+        )
+    )
+    [row] = marts["dial_outcomes_daily"]
+    assert row["talk_seconds"] == 30 + 5
+    assert (row["human_answers"], row["machine_answers"], row["abandoned"], row["no_answers"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (row["live_answers"], row["connects"]) == (2, 3)
+    assert row["connect_rate"] == 0.75
+    assert row["live_answer_rate"] == 0.5
+    assert row["abandon_rate"] == 0.5
+
+
+def test_outcome_mapping_ignores_case_and_blanks_and_lists_unknown_statuses():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt("2026-07-01T10:00:00+10:00", " answered "),
+                attempt("2026-07-01T10:01:00+10:00", "NO ANSWER"),
+                attempt("2026-07-01T10:02:00+10:00", "Busy"),
+                attempt("2026-07-01T10:03:00+10:00", "invalid number"),
+                attempt("2026-07-01T10:04:00+10:00", "Failed"),
+                attempt("2026-07-01T12:00:00+10:00", " network congestion"),
+                attempt("2026-07-01T11:00:00+10:00", "Network Congestion "),  # earliest
+                attempt("2026-07-02T08:00:00+10:00", "NETWORK CONGESTION"),
+            ]
+        )
+    )
+    day1, day2 = marts["dial_outcomes_daily"]
+    assert (
+        day1["human_answers"],
+        day1["no_answers"],
+        day1["busy"],
+        day1["failed"],
+        day1["other"],
+        day1["attempts"],
+    ) == (1, 1, 1, 2, 2, 7)
+    assert day2["other"] == 1
+    assert marts["unmapped_statuses"] == [
+        {
+            "source_system": "ipscape",
+            "kind": "dial_status",
+            "raw_value": "Network Congestion",
+            "occurrences": 3,
+            "first_seen": datetime(2026, 7, 1, 1, 0, tzinfo=UTC),
+            "last_seen": datetime(2026, 7, 1, 22, 0, tzinfo=UTC),
+        }
+    ]
+
+
+def test_a_missing_dial_status_is_other_and_listed_as_missing():
+    blank = attempt("2026-07-01T10:00:00+10:00", "  ")
+    absent = attempt("2026-07-01T11:00:00+10:00")
+    del absent["dialStatusName"]
+    marts = compute_ipscape_marts(world(attempts=[blank, absent]))
+    [row] = marts["dial_outcomes_daily"]
+    assert (row["other"], row["no_answers"]) == (2, 0)
+    [unmapped] = marts["unmapped_statuses"]
+    assert (unmapped["kind"], unmapped["raw_value"], unmapped["occurrences"]) == (
+        "dial_status",
+        "(missing)",
+        2,
+    )
+
+
+def test_zero_denominators_give_none_and_rates_are_not_rounded():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt("2026-07-01T10:00:00+10:00", "No Answer", lead_id=None, phone=None),
+                attempt("2026-07-01T10:01:00+10:00", "Busy", lead_id=None, phone=None),
+                attempt("2026-07-01T10:02:00+10:00", "Answering Machine", lead_id=None, phone=None),
+            ]
+        )
+    )
+    [row] = marts["dial_outcomes_daily"]
+    assert row["leads_dialled"] == 0
+    assert row["attempts_per_lead"] is None
+    assert row["live_answers"] == 0 and row["abandon_rate"] is None
+    assert row["live_answer_rate"] == 0.0
+    assert row["connect_rate"] == 1 / 3
+
+
+def test_leads_are_lead_ids_or_else_phone_numbers():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt("2026-07-01T10:00:00+10:00", lead_id=7, phone="+61400000001"),
+                attempt("2026-07-01T11:00:00+10:00", lead_id="7", phone="+61400000002"),
+                attempt("2026-07-01T12:00:00+10:00", lead_id=None, phone="+61400000003"),
+                attempt("2026-07-01T13:00:00+10:00", lead_id=None, phone="+61400000003"),
+                attempt("2026-07-01T14:00:00+10:00", lead_id=None, phone="+61400000004"),
+                attempt("2026-07-01T15:00:00+10:00", lead_id=8, phone="+61400000003"),
+            ]
+        )
+    )
+    [row] = marts["dial_outcomes_daily"]
+    assert row["leads_dialled"] == 4  # 7, +61400000003, +61400000004, 8
+    assert row["attempts_per_lead"] == 6 / 4
+
+
+def test_interaction_durations_coalesce_and_derive_wrap():
+    marts = compute_ipscape_marts(
+        world(
+            activities=[
+                activity(
+                    "2026-07-01T10:00:00+10:00",
+                    durations={"talk": 40, "interaction": 100, "hold": 5, "wrap": 7},
+                    hang_up="2026-07-01T10:02:00+10:00",
+                    wrap_up="2026-07-01T10:05:00+10:00",
+                ),
+                activity(
+                    "2026-07-01T11:00:00+10:00",
+                    durations={"dial": 5, "interaction": 30},
+                    hang_up="2026-07-01T11:01:00+1000",
+                    wrap_up="2026-07-01T01:01:20Z",
+                ),
+                activity(
+                    "2026-07-01T12:00:00+10:00",
+                    durations={"talk": None, "interaction": 20},
+                    hang_up="2026-07-01T12:01:00+10:00",
+                ),  # no wrap-up
+                activity("2026-07-01T13:00:00+10:00", durations={"dial": 3}),
+            ]
+        )
+    )
+    [agent] = marts["agent_performance_daily"]
+    assert agent["talk_seconds"] == 40 + 30 + 20 + 0
+    assert agent["hold_seconds"] == 5
+    assert agent["wrap_seconds"] == 7 + 20 + 0 + 0
+    assert agent["handle_seconds"] == 90 + 5 + 27
+    assert agent["avg_handle_seconds"] == 122 / 4
+    [disposition] = marts["dispositions_daily"]
+    assert (disposition["talk_seconds"], disposition["wrap_seconds"]) == (90, 27)
+    assert disposition["avg_handle_seconds"] == 122 / 4
+
+
+def test_disposition_variants_fold_onto_the_seed_label():
+    created = "2026-07-01T10:00:00+10:00"
+    marts = compute_ipscape_marts(
+        world(
+            activities=[
+                activity(created, wrap_description="Sale", wrap_code=26),
+                activity(created, wrap_description=" sale ", wrap_code=100),
+                activity(created, wrap_description="SALE"),
+                activity(created, wrap_description="do not call", wrap_code=30),
+                activity(created),  # no wrap at all
+                activity(created, wrap_description="   ", wrap_code=99),
+                activity(created, wrap_description=""),
+                activity(created, wrap_description="Call Back", wrap_code=29),
+            ]
+        )
+    )
+    rows = by(marts["dispositions_daily"], "disposition")
+    assert sorted(label for (label,) in rows) == ["(none)", "Call Back", "Do Not Call", "Sale"]
+    sale = rows[("Sale",)]
+    assert sale["calls"] == 3
+    assert sale["disposition_code"] == "100"  # the minimum of the codes as text
+    assert sale["share_of_calls"] == 3 / 8
+    assert (
+        sale["category"],
+        sale["is_success"],
+        sale["is_contact"],
+        sale["is_dnc"],
+        sale["is_callback"],
+        sale["is_final"],
+    ) == ("success", True, True, False, False, True)
+    dnc = rows[("Do Not Call",)]
+    assert (dnc["category"], dnc["is_dnc"], dnc["is_final"], dnc["disposition_code"]) == (
+        "dnc",
+        True,
+        True,
+        "30",
+    )
+    callback = rows[("Call Back",)]
+    assert (callback["category"], callback["is_callback"], callback["is_final"]) == (
+        "callback",
+        True,
+        False,
+    )
+    none = rows[("(none)",)]
+    assert none["calls"] == 3
+    assert none["disposition_code"] is None
+    assert none["category"] == "none"
+    assert not any(
+        none[flag] for flag in ("is_success", "is_contact", "is_dnc", "is_callback", "is_final")
+    )
+    assert marts["unmapped_statuses"] == []
+
+    [agent] = marts["agent_performance_daily"]
+    assert (agent["success_calls"], agent["contact_calls"]) == (3, 5)
+    assert agent["conversion_rate"] == 3 / 8
+
+
+def test_unknown_disposition_keeps_its_text_and_is_listed_once():
+    marts = compute_ipscape_marts(
+        world(
+            activities=[
+                activity(
+                    "2026-07-01T10:00:00+10:00", wrap_description=" language barrier", wrap_code=34
+                ),
+                activity(
+                    "2026-07-01T09:00:00+10:00", wrap_description="Language Barrier ", wrap_code=34
+                ),
+                activity("2026-07-01T09:30:00+10:00", wrap_description="Sale", wrap_code=26),
+            ]
+        )
+    )
+    rows = by(marts["dispositions_daily"], "disposition")
+    assert set(rows) == {("Language Barrier",), ("language barrier",), ("Sale",)}
+    barrier = rows[("Language Barrier",)]
+    assert (
+        barrier["category"],
+        barrier["is_contact"],
+        barrier["disposition_code"],
+        barrier["share_of_calls"],
+    ) == ("unmapped", False, "34", 1 / 3)
+    assert marts["unmapped_statuses"] == [
+        {
+            "source_system": "ipscape",
+            "kind": "disposition",
+            "raw_value": "Language Barrier",
+            "occurrences": 2,
+            "first_seen": datetime(2026, 6, 30, 23, 0, tzinfo=UTC),
+            "last_seen": datetime(2026, 7, 1, 0, 0, tzinfo=UTC),
+        }
+    ]
+    [agent] = marts["agent_performance_daily"]
+    assert (agent["success_calls"], agent["contact_calls"]) == (1, 1)
+
+
+def test_activities_without_an_agent_are_not_interactions():
+    marts = compute_ipscape_marts(
+        world(
+            activities=[
+                activity("2026-07-01T10:00:00+10:00", wrap_description="Sale"),
+                activity("2026-07-01T10:01:00+10:00", agent_id=None),
+                {
+                    "type": "call.outbound",
+                    "data": {
+                        "activityId": 77,
+                        "campaignId": 2,
+                        "agentId": None,
+                        "timestamps": {"created": "2026-07-01T10:02:00+10:00"},
+                    },
+                },
+            ]
+        )
+    )
+    [disposition] = marts["dispositions_daily"]
+    assert disposition["calls"] == 1 and disposition["share_of_calls"] == 1.0
+    [agent] = marts["agent_performance_daily"]
+    assert agent["calls_handled"] == 1
+
+
+def test_agent_day_spans_campaigns():
+    marts = compute_ipscape_marts(
+        world(
+            activities=[
+                activity("2026-07-01T10:00:00+10:00", campaign_id=2, wrap_description="Sale"),
+                activity("2026-07-01T11:00:00+10:00", campaign_id=2, wrap_description="Contact"),
+                activity(
+                    "2026-07-01T10:00:00+08:00",
+                    campaign_id=3,
+                    campaign_name="Renewals WA",
+                    wrap_description="Wrong Number",
+                ),
+                activity(
+                    "2026-07-01T10:30:00+10:00",
+                    campaign_id=2,
+                    agent_id=1003,
+                    agent_full_name="Ben Old",
+                    wrap_description="Sale",
+                ),
+            ]
+        )
+    )
+    agents = by(marts["agent_performance_daily"], "agent_id")
+    ava = agents[("1001",)]
+    assert (
+        ava["calls_handled"],
+        ava["campaigns_worked"],
+        ava["success_calls"],
+        ava["contact_calls"],
+    ) == (3, 2, 1, 2)
+    assert ava["conversion_rate"] == 1 / 3
+    assert agents[("1003",)]["agent_name"] == "Ben Okafor"
+
+
+def test_names_come_from_the_lists_else_from_the_latest_fact():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt("2026-07-01T10:00:00+10:00", campaign_id=5, campaign_name="Winback Trial"),
+                attempt("2026-07-01T09:00:00+10:00", campaign_id=6, campaign_name="Promo Old"),
+                attempt("2026-07-01T11:00:00+10:00", campaign_id=6, campaign_name="Legacy Promo"),
+                attempt("2026-07-01T11:00:00+10:00", campaign_id=6, campaign_name="Legacy Prom"),
+                attempt("2026-07-02T09:00:00+10:00", campaign_id=6, campaign_name=None),
+            ],
+            activities=[
+                activity("2026-07-01T12:00:00+10:00", campaign_id=5, campaign_name="Winback"),
+                activity("2026-07-01T10:00:00+10:00", agent_id=1010, agent_full_name="Zed New"),
+                activity("2026-07-01T09:00:00+10:00", agent_id=1010, agent_full_name="Zed Old"),
+                activity("2026-07-02T09:00:00+10:00", agent_id=1010, agent_full_name=None),
+                activity("2026-07-01T09:00:00+10:00", agent_id=1003, agent_full_name="Ben Old"),
+            ],
+        )
+    )
+    campaigns = {row["campaign_id"]: row["campaign_name"] for row in marts["dial_outcomes_daily"]}
+    assert campaigns == {"5": "Win-back", "6": "Legacy Promo"}
+    agents = {row["agent_id"]: row["agent_name"] for row in marts["agent_performance_daily"]}
+    assert agents == {"1001": "Ava Nguyen", "1003": "Ben Okafor", "1010": "Zed New"}
+
+
+def test_unlisted_campaign_takes_a_newer_name_from_an_interaction():
+    marts = compute_ipscape_marts(
+        world(
+            attempts=[
+                attempt("2026-07-01T09:00:00+10:00", campaign_id=6, campaign_name="Legacy Promo")
+            ],
+            activities=[
+                activity("2026-07-01T10:00:00+10:00", campaign_id=6, campaign_name="Legacy Promo 2")
+            ],
+        )
+    )
+    assert marts["dial_outcomes_daily"][0]["campaign_name"] == "Legacy Promo 2"
+    assert marts["dispositions_daily"][0]["campaign_name"] == "Legacy Promo 2"
+
+
+def test_no_facts_no_rows():
+    marts = compute_ipscape_marts(world())
+    assert marts == {
+        "dial_outcomes_daily": [],
+        "dispositions_daily": [],
+        "agent_performance_daily": [],
+        "unmapped_statuses": [],
+    }
+
+
+def test_a_timestamp_without_an_offset_is_rejected():
+    with pytest.raises(ValueError, match="offset"):
+        compute_ipscape_marts(world(attempts=[attempt("2026-07-01T10:00:00")]))
