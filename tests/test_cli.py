@@ -136,3 +136,22 @@ def test_load_from_another_directory_uses_the_warehouse_setting(simulator, tmp_p
     assert config.api_token not in result.stdout + result.stderr + files_text(
         tmp_path / "wh" / ".state"
     )
+
+
+def test_demo_runs_twice_and_the_second_finds_nothing_new(tmp_path: Path) -> None:
+    database = tmp_path / "demo" / "dialer.duckdb"
+    first = run(tmp_path, "demo", "--warehouse", str(database))
+    assert first.returncode == 0, first.stderr
+    assert "Last loaded day per campaign:" in first.stdout
+    for campaign in ("2 Sales Outbound", "3 Renewals WA", "4 Collections QLD", "5 Win-back"):
+        assert campaign in first.stdout
+    assert {p.name for p in (database.parent / "exports").iterdir()} == {
+        "dial_outcomes_daily.parquet",
+        "dispositions_daily.parquet",
+        "agent_performance_daily.parquet",
+        "unmapped_statuses.parquet",
+    }
+    second = run(tmp_path, "demo", "--warehouse", str(database))
+    assert second.returncode == 0, second.stderr
+    new_counts = [line.split()[-1] for line in second.stdout.splitlines() if "ipscape_raw." in line]
+    assert new_counts and set(new_counts) == {"0"}

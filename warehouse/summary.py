@@ -10,13 +10,18 @@ from warehouse.paths import WarehouseLocation
 
 def format_loads(loads: list[SourceLoad]) -> str:
     """Per raw table: rows read and merged this run, and how many of them were new."""
-    lines = [f"  {'raw table':<44} {'read':>10} {'new':>10}"]
-    for load in loads:
-        for table in sorted(set(load.rows_by_table) | set(load.new_rows_by_table)):
-            read, new = load.rows_by_table.get(table, 0), load.new_rows_by_table.get(table, 0)
-            lines.append(
-                f"  {load.source}_raw.{table:<{40 - len(load.source)}} {read:>10,} {new:>10,}"
-            )
+    rows = [
+        (
+            f"{load.source}_raw.{table}",
+            load.rows_by_table.get(table, 0),
+            load.new_rows_by_table.get(table, 0),
+        )
+        for load in loads
+        for table in sorted(set(load.rows_by_table) | set(load.new_rows_by_table))
+    ]
+    width = max([len(name) for name, _, _ in rows] + [len("raw table")])
+    lines = [f"  {'raw table':<{width}} {'read':>10} {'new':>10}"]
+    lines += [f"  {name:<{width}} {read:>10,} {new:>10,}" for name, read, new in rows]
     if len(lines) == 1:
         lines.append("  (no source loaded)")
     return "Rows loaded this run:\n" + "\n".join(lines)

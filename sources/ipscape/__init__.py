@@ -72,10 +72,12 @@ def ipscape(
     client = IpscapeClient(base_url, api_token, timezone)
     initial = parse_start_date(start_date, timezone) if start_date else default_start_date(timezone)
     lag_seconds = lag_days * SECONDS_PER_DAY
+    # Cursors keep no boundary hashes (primary_key=()): the merge on the table's key
+    # already drops re-read records, and the raw item has no flattened key to hash.
 
     def dialler_attempts(
         dialled: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            DIALLER_ATTEMPTS_CURSOR, initial_value=initial, lag=lag_seconds
+            DIALLER_ATTEMPTS_CURSOR, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(DIALLER_ATTEMPTS_FILTER, dialled.start_value)
@@ -90,7 +92,7 @@ def ipscape(
 
     def activities(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            ACTIVITIES_CURSOR, initial_value=initial, lag=lag_seconds
+            ACTIVITIES_CURSOR, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(ACTIVITIES_FILTER, created.start_value)
@@ -106,7 +108,7 @@ def ipscape(
 
     def leads(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            LEADS_CURSOR, initial_value=initial, lag=lag_seconds
+            LEADS_CURSOR, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(LEADS_FILTER, created.start_value)
