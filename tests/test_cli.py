@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from simulator import IpscapeWorld, SimulatorConfig, SimulatorServer
@@ -155,3 +156,36 @@ def test_demo_runs_twice_and_the_second_finds_nothing_new(tmp_path: Path) -> Non
     assert second.returncode == 0, second.stderr
     new_counts = [line.split()[-1] for line in second.stdout.splitlines() if "ipscape_raw." in line]
     assert new_counts and set(new_counts) == {"0"}
+
+
+def test_a_bad_record_is_named_and_nothing_loaded_is_lost(simulator, tmp_path: Path) -> None:
+    server, config = simulator
+    settings = {
+        "SOURCES__IPSCAPE__BASE_URL": server.base_url,
+        "SOURCES__IPSCAPE__API_TOKEN": config.api_token,
+        "SOURCES__IPSCAPE__START_DATE": config.start_date.isoformat(),
+    }
+    assert run(tmp_path, "load", **settings).returncode == 0
+    database = tmp_path / "wh" / "dialer.duckdb"
+    before = table_counts(database)
+    bad_page = {
+        "metadata": {},
+        "items": [{"attemptId": 4242, "timestamps": {"dialled": "yesterday-ish"}}],
+    }
+    server.faults.add("/v3.0/calls/dialler", status=200, body=bad_page)
+    result = run(tmp_path, "load", **settings)
+    assert_one_line_failure(
+        result, 1, "dialler_attempts record 4242", "'timestamps.dialled'", "yesterday-ish"
+    )
+    assert table_counts(database) == before
+
+
+def table_counts(database: Path) -> dict[str, int]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'ipscape_raw'"
+        ).fetchall()
+        return {
+            name: connection.execute(f'select count(*) from ipscape_raw."{name}"').fetchone()[0]
+            for (name,) in tables
+        }

@@ -47,7 +47,8 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
         args.append("--full-refresh")
     if not sys.stdout.isatty():
         args.insert(1, "--quiet")
-    env = os.environ | {
+    # dbt needs no vendor settings: keep the sources' secrets out of its process
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOURCES__")} | {
         WAREHOUSE_PATH_ENV: str(location.database),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
