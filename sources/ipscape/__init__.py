@@ -23,7 +23,16 @@ from dlt.sources import DltResource
 
 from sources.common.timestamps import parse_start_date
 from sources.ipscape import columns
-from sources.ipscape.helpers import IpscapeClient, normalize_timestamps, require, window_params
+from sources.ipscape.helpers import IpscapeClient, window_params
+from sources.ipscape.records import (
+    check_campaign,
+    check_user,
+    fix_activity,
+    fix_attempt,
+    fix_lead,
+    fix_lead_list,
+    fixed_pages,
+)
 from sources.ipscape.settings import (
     ACTIVITIES_CURSOR,
     ACTIVITIES_FILTER,
@@ -81,14 +90,7 @@ def ipscape(
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(DIALLER_ATTEMPTS_FILTER, dialled.start_value)
-        for page in client.pages(DIALLER_ATTEMPTS_PATH, params):
-            for attempt in page:
-                attempt_id = require(attempt, "attemptId", "dialler_attempts", None)
-                require(attempt.get("timestamps") or {}, "dialled", "dialler_attempts", attempt_id)
-                normalize_timestamps(
-                    attempt, attempt.get("timestamps"), "dialler_attempts", attempt_id, timezone
-                )
-            yield page
+        yield from fixed_pages(client.pages(DIALLER_ATTEMPTS_PATH, params), fix_attempt, timezone)
 
     def activities(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
@@ -96,15 +98,7 @@ def ipscape(
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(ACTIVITIES_FILTER, created.start_value)
-        for page in client.pages(ACTIVITIES_PATH, params):
-            for activity in page:
-                data = require(activity, "data", "activities", None)
-                activity_id = require(data, "activityId", "activities", None)
-                require(data.get("timestamps") or {}, "created", "activities", activity_id)
-                normalize_timestamps(
-                    data, data.get("timestamps"), "activities", activity_id, timezone
-                )
-            yield page
+        yield from fixed_pages(client.pages(ACTIVITIES_PATH, params), fix_activity, timezone)
 
     def leads(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
@@ -112,10 +106,7 @@ def ipscape(
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(LEADS_FILTER, created.start_value)
-        for page in client.pages(LEADS_PATH, params):
-            for lead in page:
-                _fix_lead(lead)
-            yield page
+        yield from fixed_pages(client.pages(LEADS_PATH, params), fix_lead, timezone)
 
     def lead_refresh(attempts: list[dict]) -> Iterator[list[dict]]:
         """Re-read the leads the attempts of this run touched (one GET per lead)."""
@@ -125,35 +116,18 @@ def ipscape(
             refreshed.add(lead_id)
             lead = client.get_one(LEAD_PATH.format(lead_id=lead_id))
             if lead is not None:
-                page.append(_fix_lead(lead))
+                page.append(fix_lead(lead, timezone))
         if page:
             yield page
 
-    def _fix_lead(lead: dict) -> dict:
-        lead_id = require(lead, "leadId", "leads", None)
-        normalize_timestamps(lead, lead.get("timestamps"), "leads", lead_id, timezone)
-        return lead
-
     def lead_lists() -> Iterator[list[dict]]:
-        for page in client.pages(LEAD_LISTS_PATH):
-            for lead_list in page:
-                list_id = require(lead_list, "id", "lead_lists", None)
-                normalize_timestamps(
-                    lead_list, lead_list.get("timestamps"), "lead_lists", list_id, timezone
-                )
-            yield page
+        yield from fixed_pages(client.pages(LEAD_LISTS_PATH), fix_lead_list, timezone)
 
     def campaigns() -> Iterator[list[dict]]:
-        for page in client.campaign_pages():
-            for campaign in page:
-                require(campaign, "campaignId", "campaigns", None)
-            yield page
+        yield from fixed_pages(client.campaign_pages(), check_campaign, timezone)
 
     def users() -> Iterator[list[dict]]:
-        for page in client.pages(USERS_PATH):
-            for user in page:
-                require(user, "userId", "users", None)
-            yield page
+        yield from fixed_pages(client.pages(USERS_PATH), check_user, timezone)
 
     refreshed: set[int] = set()
     attempts_resource = dlt.resource(

@@ -1,0 +1,59 @@
+"""Per-record checks and fixes, applied to each item before it is loaded.
+
+Each fixer checks the fields a record cannot be loaded without (its key, its cursor)
+and parses its `timestamps` into UTC in place. A bad record raises BadRecordError
+naming the resource, the record and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from sources.ipscape.helpers import normalize_timestamps, require
+
+RecordFix = Callable[[dict, str], dict]
+
+
+def fix_attempt(attempt: dict, zone: str) -> dict:
+    attempt_id = require(attempt, "attemptId", "dialler_attempts", None)
+    require(attempt.get("timestamps") or {}, "dialled", "dialler_attempts", attempt_id)
+    normalize_timestamps(attempt, attempt.get("timestamps"), "dialler_attempts", attempt_id, zone)
+    return attempt
+
+
+def fix_activity(activity: dict, zone: str) -> dict:
+    data = require(activity, "data", "activities", None)
+    activity_id = require(data, "activityId", "activities", None)
+    require(data.get("timestamps") or {}, "created", "activities", activity_id)
+    normalize_timestamps(data, data.get("timestamps"), "activities", activity_id, zone)
+    return activity
+
+
+def fix_lead(lead: dict, zone: str) -> dict:
+    lead_id = require(lead, "leadId", "leads", None)
+    normalize_timestamps(lead, lead.get("timestamps"), "leads", lead_id, zone)
+    return lead
+
+
+def fix_lead_list(lead_list: dict, zone: str) -> dict:
+    list_id = require(lead_list, "id", "lead_lists", None)
+    normalize_timestamps(lead_list, lead_list.get("timestamps"), "lead_lists", list_id, zone)
+    return lead_list
+
+
+def check_campaign(campaign: dict, zone: str) -> dict:
+    require(campaign, "campaignId", "campaigns", None)
+    return campaign
+
+
+def check_user(user: dict, zone: str) -> dict:
+    require(user, "userId", "users", None)
+    return user
+
+
+def fixed_pages(pages: Iterable[list[dict]], fix: RecordFix, zone: str) -> Iterator[list[dict]]:
+    """The same pages, every record passed through `fix` (one pass, in place)."""
+    for page in pages:
+        for record in page:
+            fix(record, zone)
+        yield page
