@@ -80,12 +80,14 @@ def load_source(spec: SourceSpec, location: WarehouseLocation) -> SourceLoad:
     """Extract, normalize and load one source; finishes a package a crash left behind first."""
     pipeline = pipeline_for(spec, location)
     if pipeline.has_pending_data:
+        # an earlier run died after extracting: normalize and load its package first
         log.info("%s: finishing a load left pending by an earlier run", spec.name)
-        pipeline.load()
+        pipeline.run(loader_file_format="parquet")
     before = table_row_counts(location, spec.dataset)
     pipeline.run(spec.build(), loader_file_format="parquet")
     after = table_row_counts(location, spec.dataset)
-    counts = pipeline.last_trace.last_normalize_info.row_counts
+    normalized = pipeline.last_trace.last_normalize_info
+    counts = normalized.row_counts if normalized else {}
     read = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
     new = {table: after.get(table, 0) - before.get(table, 0) for table in after}
     return SourceLoad(spec.name, read, new)
