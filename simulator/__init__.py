@@ -3,6 +3,16 @@
 from simulator.config import SimulatorConfig
 from simulator.faults import FaultInjector
 from simulator.ipscape import IpscapeTruth, IpscapeWorld
+from simulator.qvoice import QVoiceConfig, QVoiceTruth, QVoiceWorld
 from simulator.server import SimulatorServer
 
-__all__ = ["FaultInjector", "IpscapeTruth", "IpscapeWorld", "SimulatorConfig", "SimulatorServer"]
+__all__ = [
+    "FaultInjector",
+    "IpscapeTruth",
+    "IpscapeWorld",
+    "QVoiceConfig",
+    "QVoiceTruth",
+    "QVoiceWorld",
+    "SimulatorConfig",
+    "SimulatorServer",
+]

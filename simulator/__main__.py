@@ -1,4 +1,5 @@
-"""`python -m simulator serve ...`: serve a simulated ipSCAPE tenant until Ctrl-C."""
+"""`python -m simulator serve ...`: serve simulated ipSCAPE and QVoice tenants on one port
+until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, datetime
 
 from simulator.config import DEFAULT_DAYS, DEFAULT_START_DATE, SimulatorConfig
 from simulator.ipscape import IpscapeWorld
+from simulator.qvoice import QVoiceConfig, QVoiceWorld
 from simulator.server import SimulatorServer
 
 
@@ -25,7 +27,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--start-date",
         type=date.fromisoformat,
         default=DEFAULT_START_DATE,
-        help="first local day with data (YYYY-MM-DD)",
+        help="first day with data (YYYY-MM-DD; local for ipSCAPE, UTC for QVoice)",
     )
     serve.add_argument(
         "--days",
@@ -39,7 +41,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         help="the vendor's now, ISO-8601 with offset (overrides --days)",
     )
-    serve.add_argument("--page-size", type=int, default=100, help="items per feed page")
+    serve.add_argument("--page-size", type=int, default=100, help="largest page of each feed")
     return parser.parse_args(argv)
 
 
@@ -55,12 +57,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = SimulatorConfig.for_days(
         args.days, args.start_date, seed=args.seed, page_size=args.page_size
     )
+    qvoice_config = QVoiceConfig.for_days(
+        args.days, args.start_date, seed=args.seed, page_size=args.page_size
+    )
     if args.clock is not None:
         config = config.with_clock(args.clock)
-    server = SimulatorServer(IpscapeWorld(config), host=args.host, port=args.port).start()
+        qvoice_config = qvoice_config.with_clock(args.clock)
+    server = SimulatorServer(
+        IpscapeWorld(config), host=args.host, port=args.port, qvoice=QVoiceWorld(qvoice_config)
+    ).start()
     print(f"ipSCAPE simulator serving {server.base_url} (clock {config.clock.isoformat()})")
     print(f"  export SOURCES__IPSCAPE__BASE_URL={server.base_url}")
     print(f"  export SOURCES__IPSCAPE__API_TOKEN={config.api_token}")
+    print(
+        f"QVoice simulator serving {server.qvoice_base_url} "
+        f"(clock {qvoice_config.clock.isoformat()})"
+    )
+    print(f"  export SOURCES__QVOICE__BASE_URL={server.qvoice_base_url}")
+    print(f"  export SOURCES__QVOICE__USERNAME={qvoice_config.username}")
+    print(f"  export SOURCES__QVOICE__PASSWORD={qvoice_config.password}")
+    print(f"  export SOURCES__QVOICE__DOMAIN={qvoice_config.domain}")
+    print(f"  export SOURCES__QVOICE__ACCOUNT_ID={qvoice_config.account_id}")
     print("Ctrl-C to stop.", flush=True)
     stop = threading.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):

@@ -1,18 +1,20 @@
 """The ASGI app of the simulator: every vendor's routes behind one gateway that logs
-each request and applies injected faults."""
+each request, applies injected faults and dates each answer."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http import HTTPStatus
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.faults import Fault, FaultInjector
 from simulator.request_log import RequestLog
@@ -20,28 +22,34 @@ from simulator.request_log import RequestLog
 
 @dataclass(frozen=True)
 class VendorApi:
-    """One simulated vendor: its API root (fault paths are matched below it) and routes."""
+    """One simulated vendor: its API root (fault paths are matched below it; "" for a
+    vendor at the host root, whose fault paths are full paths), its routes, and the
+    clock its answers' `Date` header shows (None: the real time)."""
 
     name: str
     api_root: str
     routes: Sequence[BaseRoute]
+    clock: Callable[[], datetime] | None = None
 
 
 class Gateway:
     """ASGI middleware: log the request, then apply the first matching fault (delay
-    and/or error answer) before the vendor sees it."""
+    and/or error answer) before the vendor sees it. Every answer, a fault's too, gets the
+    `Date` header of the vendor that owns the path (the one at the host root owns every
+    path below no other vendor's root)."""
 
     def __init__(
         self,
         app: ASGIApp,
         faults: FaultInjector,
         request_log: RequestLog,
-        api_roots: Sequence[str],
+        vendors: Sequence[VendorApi],
     ) -> None:
         self.app = app
         self._faults = faults
         self._request_log = request_log
-        self._api_roots = tuple(root for root in api_roots if root)
+        self._rooted = tuple(vendor for vendor in vendors if vendor.api_root)
+        self._at_host_root = next((vendor for vendor in vendors if not vendor.api_root), None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,7 +57,10 @@ class Gateway:
             return
         path = scope["path"]
         self._request_log.record(scope["method"], path, scope["query_string"].decode("latin-1"))
-        fault = self._faults.take(self._api_path(path))
+        vendor = self._vendor(path)
+        send = _with_date_header(send, vendor.clock if vendor else None)
+        api_path = path[len(vendor.api_root) :] if vendor else path
+        fault = self._faults.take(api_path)
         if fault is not None:
             if fault.delay_seconds:
                 await asyncio.sleep(fault.delay_seconds)
@@ -58,11 +69,31 @@ class Gateway:
                 return
         await self.app(scope, receive, send)
 
-    def _api_path(self, path: str) -> str:
-        for root in self._api_roots:
+    def _vendor(self, path: str) -> VendorApi | None:
+        for vendor in self._rooted:
+            root = vendor.api_root
             if path == root or path.startswith(f"{root}/"):
-                return path[len(root) :]
-        return path
+                return vendor
+        return self._at_host_root
+
+
+def _with_date_header(send: Send, clock: Callable[[], datetime] | None) -> Send:
+    """`send` that writes an RFC 7231 `Date` header (from `clock`, else the real time)
+    into the response start, replacing any other."""
+
+    async def send_with_date(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            now = (clock() if clock else datetime.now(UTC)).astimezone(UTC)
+            headers = [
+                (name, value)
+                for name, value in message.get("headers", [])
+                if name.lower() != b"date"
+            ]
+            headers.append((b"date", format_datetime(now, usegmt=True).encode("latin-1")))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_with_date
 
 
 def _fault_response(fault: Fault) -> Response:
@@ -89,6 +120,6 @@ def build_app(
         Gateway,
         faults=faults,
         request_log=request_log,
-        api_roots=[vendor.api_root for vendor in vendors],
+        vendors=vendors,
     )
     return Starlette(routes=routes, middleware=[gateway])

@@ -24,8 +24,10 @@ class Fault:
 class FaultInjector:
     """Thread-safe list of pending faults, consulted by the server on every request.
 
-    Paths are matched below the vendor's API root (for ipSCAPE, after `/platform-api`),
-    e.g. `/v3.0/calls/dialler`. Faults apply in the order they were added.
+    Paths are matched below the vendor's API root: for ipSCAPE after `/platform-api`,
+    e.g. `/v3.0/calls/dialler`; QVoice lives at the host root, so its paths are full,
+    e.g. `/api/v2/reports/campaigns/leads/history`. Faults apply in the order they were
+    added.
     """
 
     def __init__(self) -> None:

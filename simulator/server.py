@@ -1,4 +1,5 @@
-"""A real HTTP server (uvicorn in a daemon thread) serving a simulated world."""
+"""A real HTTP server (uvicorn in a daemon thread) serving simulated worlds: ipSCAPE
+under `/platform-api`, QVoice at the host root, or both on one port."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import uvicorn
 from simulator.app import VendorApi, build_app
 from simulator.faults import FaultInjector
 from simulator.ipscape import API_ROOT, IpscapeWorld, ipscape_routes
+from simulator.qvoice import QVoiceWorld, qvoice_routes
 from simulator.request_log import LoggedRequest, RequestLog
 
 START_TIMEOUT_SECONDS = 10.0
@@ -19,22 +21,36 @@ STOP_TIMEOUT_SECONDS = 5.0
 
 
 class SimulatorServer:
-    """Serves `world` on `host`; port 0 picks a free port. Several may run at once.
+    """Serves `ipscape_world` and/or `qvoice` on `host`; port 0 picks a free port.
+    Several may run at once.
 
     Use as a context manager, or call `start()` / `stop()`.
     """
 
-    def __init__(self, world: IpscapeWorld, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.world = world
+    def __init__(
+        self,
+        ipscape_world: IpscapeWorld | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        qvoice: QVoiceWorld | None = None,
+    ) -> None:
+        if ipscape_world is None and qvoice is None:
+            raise ValueError("a simulator server needs an ipSCAPE world, a QVoice world, or both")
+        self.world = ipscape_world
+        self.qvoice = qvoice
         self.host = host
         self.port = port
         self.faults = FaultInjector()
         self._request_log = RequestLog()
-        self.app = build_app(
-            [VendorApi("ipscape", API_ROOT, ipscape_routes(world))],
-            faults=self.faults,
-            request_log=self._request_log,
-        )
+        vendors = []
+        if ipscape_world is not None:
+            vendors.append(VendorApi("ipscape", API_ROOT, ipscape_routes(ipscape_world)))
+        if qvoice is not None:
+            vendors.append(
+                VendorApi("qvoice", "", qvoice_routes(qvoice), clock=lambda: qvoice.clock)
+            )
+        self.app = build_app(vendors, faults=self.faults, request_log=self._request_log)
         self._socket: socket.socket | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -42,7 +58,17 @@ class SimulatorServer:
     @property
     def base_url(self) -> str:
         """The ipSCAPE API root, e.g. `http://127.0.0.1:8000/platform-api`."""
+        if self.world is None:
+            raise RuntimeError("this simulator server has no ipSCAPE world")
         return f"http://{self.host}:{self.port}{API_ROOT}"
+
+    @property
+    def qvoice_base_url(self) -> str:
+        """The QVoice base URL, the host root, e.g. `http://127.0.0.1:8000` (its paths
+        start with `/api/v2/` and `/callcenter/`)."""
+        if self.qvoice is None:
+            raise RuntimeError("this simulator server has no QVoice world")
+        return f"http://{self.host}:{self.port}"
 
     @property
     def requests(self) -> list[LoggedRequest]:
@@ -63,7 +89,10 @@ class SimulatorServer:
         self._socket.bind((self.host, self.port))
         self._socket.listen(128)
         self.port = self._socket.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        # the gateway writes each vendor's own Date header (QVoice's is its simulated clock)
+        config = uvicorn.Config(
+            self.app, log_level="warning", access_log=False, lifespan="off", date_header=False
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run,

@@ -1,16 +1,19 @@
-"""The ipSCAPE marts recomputed in plain Python from the simulator's ground truth.
+"""The marts recomputed in plain Python from the simulators' ground truth.
 
 An independent second implementation of `docs/warehouse.md` / the marts contract, written
 without DuckDB, dbt or SQL, so that end-to-end tests can compare what the warehouse built
-against what it should have built. `compute_ipscape_marts(world.ground_truth())` returns
-each mart as a list of row dicts with exactly the contract's columns, in its order:
-ids `str`, `report_date` `datetime.date`, counts and seconds `int`, rates and averages
-`float` (or `None` over a zero denominator), flags `bool`, `first_seen`/`last_seen`
-aware UTC datetimes. Rows are sorted by each mart's grain; row order is not part of the
-contract.
+against what it should have built. `compute_ipscape_marts(world.ground_truth())` and
+`compute_qvoice_marts(...)` return the four daily marts of one source, and
+`expected_lead_status_history(snapshots)` the lead status history a series of nightly
+runs should leave. Each mart is a list of row dicts with exactly the contract's columns,
+in its order: ids `str`, `report_date` `datetime.date`, counts and seconds `int`, rates
+and averages `float` (or `None` over a zero denominator), flags `bool`, `first_seen`/
+`last_seen`/`valid_from`/`valid_to` aware UTC datetimes. Rows are sorted by each mart's
+grain; row order is not part of the contract.
 
-Facts whose start time (`timestamps.dialled` / `data.timestamps.created`) is missing
-cannot be dated and are left out; the simulator always sends it.
+Facts whose start time (ipSCAPE `timestamps.dialled` / `data.timestamps.created`,
+QVoice `timestamp`) is missing cannot be dated and are left out; the simulators always
+send it.
 """
 
 from __future__ import annotations
@@ -307,7 +310,9 @@ def _agent_names(truth: Any, interactions: Iterable[dict[str, Any]]) -> dict[str
     return names
 
 
-def _dial_outcomes_daily(attempts: list[Fact], campaign_names: dict) -> list[Fact]:
+def _dial_outcomes_daily(
+    attempts: list[Fact], campaign_names: dict, source_system: str = SOURCE_SYSTEM
+) -> list[Fact]:
     groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for fact in attempts:
         groups[(fact["campaign_id"], fact["report_date"], fact["timezone"])].append(fact)
@@ -322,7 +327,7 @@ def _dial_outcomes_daily(attempts: list[Fact], campaign_names: dict) -> list[Fac
         connects = sum(fact["outcome"] in CONNECT_OUTCOMES for fact in facts)
         rows.append(
             {
-                "source_system": SOURCE_SYSTEM,
+                "source_system": source_system,
                 "campaign_id": campaign_id,
                 "campaign_name": campaign_names.get(campaign_id),
                 "report_date": report_date,
@@ -342,7 +347,9 @@ def _dial_outcomes_daily(attempts: list[Fact], campaign_names: dict) -> list[Fac
     return rows
 
 
-def _dispositions_daily(interactions: list[Fact], campaign_names: dict) -> list[Fact]:
+def _dispositions_daily(
+    interactions: list[Fact], campaign_names: dict, source_system: str = SOURCE_SYSTEM
+) -> list[Fact]:
     per_day: dict[tuple, int] = defaultdict(int)
     groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for fact in interactions:
@@ -358,7 +365,7 @@ def _dispositions_daily(interactions: list[Fact], campaign_names: dict) -> list[
         wrap = sum(fact["wrap_seconds"] for fact in facts)
         rows.append(
             {
-                "source_system": SOURCE_SYSTEM,
+                "source_system": source_system,
                 "campaign_id": campaign_id,
                 "campaign_name": campaign_names.get(campaign_id),
                 "report_date": report_date,
@@ -380,7 +387,9 @@ def _dispositions_daily(interactions: list[Fact], campaign_names: dict) -> list[
     return rows
 
 
-def _agent_performance_daily(interactions: list[Fact], agent_names: dict) -> list[Fact]:
+def _agent_performance_daily(
+    interactions: list[Fact], agent_names: dict, source_system: str = SOURCE_SYSTEM
+) -> list[Fact]:
     groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for fact in interactions:
         groups[(fact["agent_id"], fact["report_date"])].append(fact)
@@ -393,7 +402,7 @@ def _agent_performance_daily(interactions: list[Fact], agent_names: dict) -> lis
         success = sum(fact["flags"][0] for fact in facts)
         rows.append(
             {
-                "source_system": SOURCE_SYSTEM,
+                "source_system": source_system,
                 "agent_id": agent_id,
                 "agent_name": agent_names.get(agent_id),
                 "report_date": report_date,
@@ -412,7 +421,9 @@ def _agent_performance_daily(interactions: list[Fact], agent_names: dict) -> lis
     return rows
 
 
-def _unmapped_statuses(attempts: list[Fact], interactions: list[Fact]) -> list[Fact]:
+def _unmapped_statuses(
+    attempts: list[Fact], interactions: list[Fact], source_system: str = SOURCE_SYSTEM
+) -> list[Fact]:
     """One row per kind and case-folded value; the raw text is the earliest spelling
     (on equal times the smaller text). A missing or blank dial status is listed as
     `(missing)`."""
@@ -431,7 +442,7 @@ def _unmapped_statuses(attempts: list[Fact], interactions: list[Fact]) -> list[F
         first_seen, raw_value = min(occurrences)
         rows.append(
             {
-                "source_system": SOURCE_SYSTEM,
+                "source_system": source_system,
                 "kind": kind,
                 "raw_value": raw_value,
                 "occurrences": len(occurrences),
@@ -486,3 +497,190 @@ def compute_ipscape_marts(
         mart: [{column: row[column] for column in COLUMNS[mart]} for row in rows]
         for mart, rows in marts.items()
     }
+
+
+# --- QVoice -----------------------------------------------------------------------------
+
+QVOICE = "qvoice"
+
+# The default seed `dial_status_outcomes.csv` for qvoice, keyed by lower-case status.
+QVOICE_DIAL_STATUS_OUTCOMES: dict[str, str] = {
+    "answered": "human_answer",
+    "no_answer": "no_answer",
+    "busy": "busy",
+    "voicemail": "machine",
+    "abandoned": "abandoned",
+    "failed": "failed",
+}
+
+
+def _history_key(row: dict[str, Any]) -> str:
+    """`call_id`, else `timestamp|lead_number|campaign_name` (~5 % of rows have no id)."""
+    call_id = _trimmed(row.get("call_id"))
+    if call_id:
+        return call_id
+    return f"{row.get('timestamp')}|{row.get('lead_number')}|{row.get('campaign_name')}"
+
+
+def _qvoice_history(truth: Any) -> list[dict[str, Any]]:
+    """One row per history key (a later row replaces an earlier one, as a merge does);
+    rows without a `timestamp` cannot be dated and are left out."""
+    rows = {_history_key(row): row for row in truth.leads_history or []}
+    return [row for row in rows.values() if row.get("timestamp") not in (None, "")]
+
+
+def _qvoice_campaigns(truth: Any) -> dict[str, str]:
+    """Campaign name -> id from the status report (the smallest id if names repeat)."""
+    ids: dict[str, str] = {}
+    for campaign_id, campaign in sorted((truth.campaigns_status or {}).items(), reverse=True):
+        name = _get(campaign, "name")
+        if name is not None:
+            ids[name] = _id(campaign_id)
+    return ids
+
+
+def _qvoice_facts(
+    truth: Any, zone: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str | None, str | None]]:
+    """(attempts, agent interactions, campaign id -> current name) from the history rows."""
+    id_of = _qvoice_campaigns(truth)
+    campaign_names: dict[str | None, str | None] = {}
+    attempts, interactions = [], []
+    for row in _qvoice_history(truth):
+        at = datetime.fromtimestamp(int(row["timestamp"]), UTC)
+        name = row.get("campaign_name")
+        campaign_id = id_of.get(name, name)
+        campaign_names[campaign_id] = name  # the listed name, or the name itself
+        common = {
+            "campaign_id": campaign_id,
+            "campaign_name": name,
+            "event_at": at,
+            "timezone": zone,
+            "report_date": _local_date(at, zone),
+        }
+        talk = int(row.get("agent_talk_time") or 0)
+        status = _trimmed(row.get("status"))
+        outcome = QVOICE_DIAL_STATUS_OUTCOMES.get((status or "").lower(), "other")
+        attempts.append(
+            {
+                **common,
+                "status": status,
+                "outcome": outcome,
+                "lead_key": _id(row.get("lead_number")),
+                "talk_seconds": talk if outcome in CONNECT_OUTCOMES else 0,
+            }
+        )
+        agent_name = _trimmed(row.get("agent_name"))
+        if agent_name:
+            interactions.append(
+                {
+                    **common,
+                    "agent_id": _trimmed(row.get("agent_extension")),
+                    "agent_name": agent_name,
+                    "talk_seconds": talk,
+                    "hold_seconds": 0,
+                    "wrap_seconds": 0,
+                    "raw_disposition": _trimmed(row.get("disposition")),
+                    **_classify_disposition(row.get("disposition"), None),
+                }
+            )
+    return attempts, interactions, campaign_names
+
+
+def _qvoice_agent_names(truth: Any, interactions: Iterable[dict[str, Any]]) -> dict[str, str]:
+    seen: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    for fact in interactions:
+        seen[fact["agent_id"]].append((fact["event_at"], fact["agent_name"]))
+    names = {agent_id: _latest_name(named) for agent_id, named in seen.items()}
+    listed: dict[str, str] = {}
+    for queue in truth.queues_status or []:
+        for agent in queue.get("agents") or []:
+            extension = _trimmed(agent.get("extension"))
+            if extension and agent.get("name") is not None:
+                listed.setdefault(extension, agent["name"])  # the first queue listing it
+    return {**names, **listed}
+
+
+def compute_qvoice_marts(
+    truth: Any, source_timezone: str = "UTC"
+) -> dict[str, list[dict[str, Any]]]:
+    """The qvoice rows of each mart from `truth` (an object with `leads_history`,
+    `campaigns_status`, `queues_status`, `campaign_leads` as served).
+
+    Every QVoice campaign reports in `source_timezone` (the API gives no campaign zone).
+    One attempt per history row (keyed by `call_id`, else `timestamp|lead_number|
+    campaign_name`); a row naming an agent is also an agent interaction, with talk =
+    `agent_talk_time`, no hold, no wrap and no disposition codes.
+    """
+    attempts, interactions, campaign_names = _qvoice_facts(truth, source_timezone)
+    agent_names = _qvoice_agent_names(truth, interactions)
+    marts = {
+        "dial_outcomes_daily": _sorted(
+            _dial_outcomes_daily(attempts, campaign_names, QVOICE), "campaign_id", "report_date"
+        ),
+        "dispositions_daily": _sorted(
+            _dispositions_daily(interactions, campaign_names, QVOICE),
+            "campaign_id",
+            "report_date",
+            "disposition",
+        ),
+        "agent_performance_daily": _sorted(
+            _agent_performance_daily(interactions, agent_names, QVOICE), "agent_id", "report_date"
+        ),
+        "unmapped_statuses": _sorted(
+            _unmapped_statuses(attempts, interactions, QVOICE), "kind", "raw_value"
+        ),
+    }
+    return {
+        mart: [{column: row[column] for column in COLUMNS[mart]} for row in rows]
+        for mart, rows in marts.items()
+    }
+
+
+# --- lead_status_history ----------------------------------------------------------------
+
+LEAD_STATUS_HISTORY_COLUMNS = (
+    "source_system",
+    "lead_id",
+    "campaign_id",
+    "status",
+    "valid_from",
+    "valid_to",
+)
+
+
+def expected_lead_status_history(
+    snapshots: Iterable[tuple[datetime, Iterable[dict[str, Any]]]],
+    source_system: str = QVOICE,
+) -> list[dict[str, Any]]:
+    """`marts.lead_status_history` from the lead lists of successive nightly runs.
+
+    `snapshots` is `(snapshot_at, leads)` in time order, each `leads` the full list of
+    leads (`id`, `campaign_id`, `status`) present then. Per lead, one row per run of
+    consecutive snapshots with the same (status, campaign_id): `valid_from` is the
+    snapshot where the run began, `valid_to` the first snapshot where the lead differs or
+    is absent, None while the run is current in the last snapshot. A lead that comes back
+    after an absence starts a new row. Rows are sorted by (lead_id, valid_from).
+    """
+    rows: list[dict[str, Any]] = []
+    open_rows: dict[str, dict[str, Any]] = {}  # lead id -> its current row
+    for snapshot_at, leads in snapshots:
+        present: dict[str, tuple[Any, str | None]] = {
+            _id(lead["id"]): (lead.get("status"), _id(lead.get("campaign_id"))) for lead in leads
+        }
+        for lead_id, row in list(open_rows.items()):
+            if present.get(lead_id) != (row["status"], row["campaign_id"]):
+                row["valid_to"] = snapshot_at
+                del open_rows[lead_id]
+        for lead_id, (status, campaign_id) in present.items():
+            if lead_id not in open_rows:
+                open_rows[lead_id] = {
+                    "source_system": source_system,
+                    "lead_id": lead_id,
+                    "campaign_id": campaign_id,
+                    "status": status,
+                    "valid_from": snapshot_at,
+                    "valid_to": None,
+                }
+                rows.append(open_rows[lead_id])
+    return _sorted(rows, "lead_id", "valid_from")

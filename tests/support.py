@@ -19,12 +19,14 @@ MARTS = (
     "dispositions_daily",
     "agent_performance_daily",
     "unmapped_statuses",
+    "lead_status_history",
 )
 MART_KEYS = {
     "dial_outcomes_daily": ("source_system", "campaign_id", "report_date"),
     "dispositions_daily": ("source_system", "campaign_id", "report_date", "disposition"),
     "agent_performance_daily": ("source_system", "agent_id", "report_date"),
     "unmapped_statuses": ("source_system", "kind", "raw_value"),
+    "lead_status_history": ("source_system", "lead_id", "valid_from"),
 }
 SECRET_ENV_KEYS = ("API_TOKEN", "API_KEY", "PASSWORD", "USERNAME")
 
@@ -36,6 +38,17 @@ def configure_ipscape(
     monkeypatch.setenv("SOURCES__IPSCAPE__BASE_URL", base_url)
     monkeypatch.setenv("SOURCES__IPSCAPE__API_TOKEN", api_token)
     monkeypatch.setenv("SOURCES__IPSCAPE__START_DATE", start_date.isoformat())
+    quick_retries(monkeypatch)
+
+
+def configure_qvoice(monkeypatch: pytest.MonkeyPatch, base_url: str, config: object) -> None:
+    """Point the job's QVoice source at a simulator world's credentials."""
+    monkeypatch.setenv("SOURCES__QVOICE__BASE_URL", base_url)
+    monkeypatch.setenv("SOURCES__QVOICE__USERNAME", config.username)
+    monkeypatch.setenv("SOURCES__QVOICE__PASSWORD", config.password)
+    monkeypatch.setenv("SOURCES__QVOICE__DOMAIN", config.domain)
+    monkeypatch.setenv("SOURCES__QVOICE__ACCOUNT_ID", config.account_id)
+    monkeypatch.setenv("SOURCES__QVOICE__START_DATE", config.start_date.isoformat())
     quick_retries(monkeypatch)
 
 

@@ -44,7 +44,11 @@ def run(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProc
 
 def assert_one_line_failure(result: subprocess.CompletedProcess, code: int, *phrases: str) -> None:
     assert result.returncode == code, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    lines = [
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.endswith("skipped (no base_url configured)")
+    ]
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr
     for phrase in phrases:
@@ -144,17 +148,24 @@ def test_demo_runs_twice_and_the_second_finds_nothing_new(tmp_path: Path) -> Non
     first = run(tmp_path, "demo", "--warehouse", str(database))
     assert first.returncode == 0, first.stderr
     assert "Last loaded day per campaign:" in first.stdout
-    for campaign in ("2 Sales Outbound", "3 Renewals WA", "4 Collections QLD", "5 Win-back"):
+    for campaign in ("Sales Outbound", "Renewals WA", "Collections QLD", "Win-back"):
         assert campaign in first.stdout
+    assert "qvoice_raw.leads_history" in first.stdout
+    assert "Solar Leads" in first.stdout
     assert {p.name for p in (database.parent / "exports").iterdir()} == {
         "dial_outcomes_daily.parquet",
         "dispositions_daily.parquet",
         "agent_performance_daily.parquet",
         "unmapped_statuses.parquet",
+        "lead_status_history.parquet",
     }
     second = run(tmp_path, "demo", "--warehouse", str(database))
     assert second.returncode == 0, second.stderr
-    new_counts = [line.split()[-1] for line in second.stdout.splitlines() if "ipscape_raw." in line]
+    new_counts = [
+        line.split()[-1]
+        for line in second.stdout.splitlines()
+        if "ipscape_raw." in line or "qvoice_raw.leads_history" in line
+    ]
     assert new_counts and set(new_counts) == {"0"}
 
 

@@ -1,7 +1,8 @@
 """Pins the rules of the test oracle on small hand-made worlds.
 
 Every expected value here is worked out by hand from the marts contract, not taken from
-the oracle, so a wrong rule in `tests/oracle.py` fails one of these tests.
+the oracle, so a wrong rule in `tests/oracle.py` fails one of these tests. ipSCAPE first,
+then QVoice, then the lead status history.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.oracle import compute_ipscape_marts
+from tests.oracle import (
+    compute_ipscape_marts,
+    compute_qvoice_marts,
+    expected_lead_status_history,
+)
 
 CAMPAIGNS = [
     {"campaignId": 2, "campaignTitle": "Sales Outbound", "campaignType": "Outbound"},
@@ -723,3 +728,462 @@ def test_no_facts_no_rows():
 def test_a_timestamp_without_an_offset_is_rejected():
     with pytest.raises(ValueError, match="offset"):
         compute_ipscape_marts(world(attempts=[attempt("2026-07-01T10:00:00")]))
+
+
+# --- QVoice ---------------------------------------------------------------------------
+
+SOLAR = "a1f0c3d2e4b5a6978877665544332211"
+INSURANCE = "b2e1d4c3f5a6b7089988776655443322"
+CAMPAIGNS_STATUS = {
+    SOLAR: {
+        "name": "Solar Leads",
+        "status": "running",
+        "total_leads": 2,
+        "leads_by_status": {"new": 2},
+    },
+    INSURANCE: {
+        "name": "Insurance Renewals",
+        "status": "running",
+        "total_leads": 1,
+        "leads_by_status": {"new": 1},
+    },
+}
+
+
+def queue_agent(extension: Any, name: str) -> dict[str, Any]:
+    return {
+        "id": f"agent-{extension}",
+        "name": name,
+        "extension": extension,
+        "extension_is_valid": True,
+        "logged_in": True,
+        "status": "available",
+    }
+
+
+QUEUES_STATUS = [
+    {
+        "id": "q1",
+        "name": "Sales",
+        "extension": "7001",
+        "agents": [queue_agent("2001", "Ava Nguyen"), queue_agent("2004", "Dee Sales")],
+    },
+    {
+        "id": "q2",
+        "name": "Service",
+        "extension": "7002",
+        "agents": [queue_agent("2004", "Dee Service"), queue_agent("2006", "Fay Current")],
+    },
+]
+
+
+def unix(at: str) -> int:
+    """`2026-03-30 10:00:00` (UTC) as unix seconds."""
+    return int(datetime.fromisoformat(at).replace(tzinfo=UTC).timestamp())
+
+
+def history_row(
+    at: str,
+    status: Any = "no_answer",
+    campaign: str | None = "Solar Leads",
+    *,
+    lead: str = "+15550000001",
+    call_id: Any = "auto",
+    agent: str = "",
+    extension: Any = "",
+    talk: Any = 0,
+    disposition: Any = "",
+) -> dict[str, Any]:
+    row = {
+        "datetime": f"{at} +0000 UTC",
+        "timestamp": unix(at),
+        "campaign_name": campaign,
+        "lead_name": "Pat Lee",
+        "lead_number": lead,
+        "agent_name": agent,
+        "agent_extension": extension,
+        "lead_history": [],
+        "hangup_cause": "NORMAL_CLEARING",
+        "agent_talk_time": talk,
+        "disposition": disposition,
+    }
+    if status is not None:
+        row["status"] = status
+    if call_id == "auto":
+        row["call_id"] = f"call-{next(_next_id)}"
+    elif call_id is not None:
+        row["call_id"] = call_id
+    if talk is None:
+        del row["agent_talk_time"]
+    return row
+
+
+def answered(at: str, agent: str = "Ava Old", extension: Any = "2001", **kwargs):
+    """An answered row handled by an agent."""
+    return history_row(at, "answered", agent=agent, extension=extension, **kwargs)
+
+
+def qvoice_world(
+    history=(), campaigns_status=CAMPAIGNS_STATUS, queues_status=QUEUES_STATUS
+) -> SimpleNamespace:
+    return SimpleNamespace(
+        leads_history=list(history),
+        campaigns_status=dict(campaigns_status),
+        queues_status=list(queues_status),
+        campaign_leads=[],
+    )
+
+
+def test_qvoice_rows_have_the_contract_columns_and_python_types():
+    marts = compute_qvoice_marts(
+        qvoice_world(
+            [
+                answered("2026-03-30 10:00:00", talk=60, disposition="Sale"),
+                history_row("2026-03-30 10:05:00", "network_error"),
+            ]
+        )
+    )
+    ipscape = compute_ipscape_marts(
+        world(
+            attempts=[attempt("2026-07-01T10:00:00+10:00", "Network Congestion")],
+            activities=[activity("2026-07-01T10:00:00+10:00", wrap_description="Sale")],
+        )
+    )
+    for mart, rows in marts.items():
+        assert list(rows[0]) == list(ipscape[mart][0]), mart
+        assert {row["source_system"] for row in rows} == {"qvoice"}
+    outcome = marts["dial_outcomes_daily"][0]
+    assert (outcome["campaign_id"], outcome["campaign_name"]) == (SOLAR, "Solar Leads")
+    assert (outcome["report_date"], outcome["timezone"]) == (date(2026, 3, 30), "UTC")
+    assert type(outcome["attempts"]) is int and type(outcome["connect_rate"]) is float
+    assert (outcome["attempts"], outcome["human_answers"], outcome["other"]) == (2, 1, 1)
+    assert outcome["talk_seconds"] == 60
+    disposition = marts["dispositions_daily"][0]
+    assert (disposition["disposition"], disposition["is_success"]) == ("Sale", True)
+    agent = marts["agent_performance_daily"][0]
+    assert (agent["agent_id"], agent["agent_name"], agent["talk_seconds"]) == (
+        "2001",
+        "Ava Nguyen",
+        60,
+    )
+    assert (agent["hold_seconds"], agent["wrap_seconds"], agent["handle_seconds"]) == (0, 0, 60)
+    assert marts["unmapped_statuses"][0]["first_seen"] == datetime(2026, 3, 30, 10, 5, tzinfo=UTC)
+
+
+def test_qvoice_report_date_is_the_local_date_in_the_source_zone_for_every_campaign():
+    truth = qvoice_world(
+        [
+            history_row("2026-03-30 23:55:00"),  # 19:55 in New York (EDT, -4)
+            history_row("2026-03-31 03:30:00", campaign="Old Promo"),  # 23:30 on 03-30 there
+            history_row("2026-03-31 04:30:00", campaign="Insurance Renewals"),  # 00:30 on 03-31
+        ]
+    )
+
+    def days(**kwargs) -> dict[str, tuple[date, str]]:
+        rows = compute_qvoice_marts(truth, **kwargs)["dial_outcomes_daily"]
+        assert len(rows) == 3
+        return {row["campaign_id"]: (row["report_date"], row["timezone"]) for row in rows}
+
+    assert days() == {
+        SOLAR: (date(2026, 3, 30), "UTC"),
+        INSURANCE: (date(2026, 3, 31), "UTC"),
+        "Old Promo": (date(2026, 3, 31), "UTC"),
+    }
+    assert days(source_timezone="America/New_York") == {
+        SOLAR: (date(2026, 3, 30), "America/New_York"),
+        INSURANCE: (date(2026, 3, 31), "America/New_York"),
+        "Old Promo": (date(2026, 3, 30), "America/New_York"),
+    }
+
+
+def test_qvoice_campaign_id_comes_from_the_status_report_else_the_name():
+    marts = compute_qvoice_marts(
+        qvoice_world(
+            [
+                history_row("2026-03-30 10:00:00", campaign="Insurance Renewals"),
+                history_row("2026-03-30 10:01:00", campaign="Old Promo"),
+                history_row("2026-03-30 10:02:00", campaign="Old Promo"),
+                history_row("2026-03-30 10:03:00", campaign="solar leads"),  # exact match only
+                answered("2026-03-30 10:04:00", campaign="Old Promo", disposition="Contact"),
+            ]
+        )
+    )
+    rows = by(marts["dial_outcomes_daily"], "campaign_id")
+    assert set(rows) == {(INSURANCE,), ("Old Promo",), ("solar leads",)}
+    assert rows[(INSURANCE,)]["campaign_name"] == "Insurance Renewals"
+    assert (rows[("Old Promo",)]["campaign_name"], rows[("Old Promo",)]["attempts"]) == (
+        "Old Promo",
+        3,
+    )
+    assert rows[("solar leads",)]["campaign_name"] == "solar leads"
+    [disposition] = marts["dispositions_daily"]
+    assert (disposition["campaign_id"], disposition["campaign_name"]) == ("Old Promo", "Old Promo")
+
+
+def test_qvoice_one_attempt_per_history_key_and_rows_without_call_id_count():
+    twice = history_row("2026-03-30 10:00:00", call_id="c-1", lead="+15550000001")
+    no_id = history_row("2026-03-30 10:01:00", call_id=None, lead="+15550000002")
+    same_no_id = history_row("2026-03-30 10:01:00", call_id=None, lead="+15550000002")
+    blank_id = history_row("2026-03-30 10:01:00", call_id="  ", lead="+15550000002")
+    other_lead = history_row("2026-03-30 10:01:00", call_id=None, lead="+15550000003")
+    later = history_row("2026-03-30 10:02:00", call_id=None, lead="+15550000002")
+    with_id = history_row("2026-03-30 10:01:00", call_id="c-2", lead="+15550000002")
+    marts = compute_qvoice_marts(
+        qvoice_world([twice, dict(twice), no_id, same_no_id, blank_id, other_lead, later, with_id])
+    )
+    [row] = marts["dial_outcomes_daily"]
+    # c-1; 10:01|+15550000002|Solar Leads (three rows); 10:01|+15550000003|...;
+    # 10:02|+15550000002|...; c-2
+    assert row["attempts"] == 5
+    assert row["leads_dialled"] == 3
+    assert row["attempts_per_lead"] == 5 / 3
+
+
+def test_qvoice_talk_counts_for_connects_on_attempts_and_always_on_interactions():
+    marts = compute_qvoice_marts(
+        qvoice_world(
+            [
+                answered("2026-03-30 10:00:00", talk=120, disposition="Sale"),
+                history_row("2026-03-30 10:01:00", "voicemail", talk=15),
+                history_row("2026-03-30 10:02:00", "abandoned", talk=4),
+                history_row("2026-03-30 10:03:00", "no_answer", talk=30),
+                answered("2026-03-30 10:04:00", talk=None),
+                # an agent on a row the dialler calls busy: no attempt talk, agent talk kept
+                history_row("2026-03-30 10:05:00", "busy", agent="Ava", extension="2001", talk=10),
+            ]
+        )
+    )
+    [outcome] = marts["dial_outcomes_daily"]
+    assert outcome["talk_seconds"] == 120 + 15 + 4
+    assert (outcome["connects"], outcome["live_answers"], outcome["machine_answers"]) == (4, 3, 1)
+    [agent] = marts["agent_performance_daily"]
+    assert agent["calls_handled"] == 3
+    assert agent["talk_seconds"] == 120 + 0 + 10
+    assert agent["avg_handle_seconds"] == 130 / 3
+
+
+def test_qvoice_agents_are_rows_with_a_name_keyed_by_extension_named_from_the_queues():
+    marts = compute_qvoice_marts(
+        qvoice_world(
+            [
+                answered("2026-03-30 10:00:00", agent="Ava N.", extension=" 2001 "),
+                answered("2026-03-30 10:01:00", agent="Dee Old", extension="2004"),
+                answered("2026-03-30 10:02:00", agent="Fay Old", extension=2006),
+                answered("2026-03-30 10:03:00", agent="Gus Old", extension="2009"),
+                answered("2026-03-30 11:00:00", agent="Gus Newer", extension="2009"),
+                answered("2026-03-30 11:00:00", agent="Gus New", extension="2009"),
+                answered("2026-03-30 12:00:00", agent="  ", extension="2009"),  # no agent
+                history_row("2026-03-30 12:00:00", "answered"),  # no agent
+            ]
+        )
+    )
+    agents = {
+        row["agent_id"]: (row["agent_name"], row["calls_handled"])
+        for row in marts["agent_performance_daily"]
+    }
+    assert agents == {
+        "2001": ("Ava Nguyen", 1),
+        "2004": ("Dee Sales", 1),  # the first queue listing the extension
+        "2006": ("Fay Current", 1),  # the queue's current name beats the facts'
+        "2009": ("Gus Newer", 3),  # not in a queue: latest on the facts, ties -> larger
+    }
+    [disposition] = marts["dispositions_daily"]
+    assert disposition["calls"] == 6
+
+
+def test_qvoice_dial_status_mapping_and_unmapped_statuses():
+    marts = compute_qvoice_marts(
+        qvoice_world(
+            [
+                history_row("2026-03-30 10:00:00", " Answered "),
+                history_row("2026-03-30 10:00:00", "NO_ANSWER"),
+                history_row("2026-03-30 10:00:00", "no answer"),  # ipSCAPE's spelling
+                history_row("2026-03-30 10:00:00", "Busy"),
+                history_row("2026-03-30 10:00:00", "VOICEMAIL"),
+                history_row("2026-03-30 10:00:00", "abandoned"),
+                history_row("2026-03-30 10:00:00", "failed"),
+                history_row("2026-03-30 11:00:00", "network_error"),
+                history_row("2026-03-30 11:00:00", "Network_Error "),  # tie: smaller text
+                history_row("2026-03-31 09:00:00", "NETWORK_ERROR"),
+                history_row("2026-03-30 12:00:00", None),
+                history_row("2026-03-30 13:00:00", "  "),
+            ]
+        )
+    )
+    day1, day2 = marts["dial_outcomes_daily"]
+    assert (
+        day1["human_answers"],
+        day1["no_answers"],
+        day1["busy"],
+        day1["machine_answers"],
+        day1["abandoned"],
+        day1["failed"],
+        day1["other"],
+        day1["attempts"],
+    ) == (1, 1, 1, 1, 1, 1, 5, 11)
+    assert day2["other"] == 1
+    assert marts["unmapped_statuses"] == [
+        {
+            "source_system": "qvoice",
+            "kind": "dial_status",
+            "raw_value": "(missing)",
+            "occurrences": 2,
+            "first_seen": datetime(2026, 3, 30, 12, 0, tzinfo=UTC),
+            "last_seen": datetime(2026, 3, 30, 13, 0, tzinfo=UTC),
+        },
+        {
+            "source_system": "qvoice",
+            "kind": "dial_status",
+            "raw_value": "Network_Error",
+            "occurrences": 3,
+            "first_seen": datetime(2026, 3, 30, 11, 0, tzinfo=UTC),
+            "last_seen": datetime(2026, 3, 31, 9, 0, tzinfo=UTC),
+        },
+        {
+            "source_system": "qvoice",
+            "kind": "dial_status",
+            "raw_value": "no answer",
+            "occurrences": 1,
+            "first_seen": datetime(2026, 3, 30, 10, 0, tzinfo=UTC),
+            "last_seen": datetime(2026, 3, 30, 10, 0, tzinfo=UTC),
+        },
+    ]
+
+
+def test_qvoice_disposition_variants_fold_and_have_no_codes():
+    at = "2026-03-30 10:00:00"
+    marts = compute_qvoice_marts(
+        qvoice_world(
+            [
+                answered(at, disposition="Sale"),
+                answered(at, disposition=" sale "),
+                answered(at, disposition="SALE"),
+                answered(at, disposition="do not call"),
+                answered(at, disposition=""),
+                answered(at, disposition="   "),
+                answered(at, disposition=None),
+                answered("2026-03-30 09:00:00", disposition="Language Barrier "),
+                answered("2026-03-30 11:00:00", disposition=" language barrier"),
+            ]
+        )
+    )
+    rows = by(marts["dispositions_daily"], "disposition")
+    assert sorted(label for (label,) in rows) == [
+        "(none)",
+        "Do Not Call",
+        "Language Barrier",
+        "Sale",
+        "language barrier",
+    ]
+    assert all(row["disposition_code"] is None for row in rows.values())
+    sale = rows[("Sale",)]
+    assert (sale["calls"], sale["category"], sale["share_of_calls"]) == (3, "success", 3 / 9)
+    assert (rows[("Do Not Call",)]["is_dnc"], rows[("Do Not Call",)]["is_final"]) == (True, True)
+    none = rows[("(none)",)]
+    assert (none["calls"], none["category"], none["is_contact"]) == (3, "none", False)
+    assert (rows[("Language Barrier",)]["category"], rows[("language barrier",)]["calls"]) == (
+        "unmapped",
+        1,
+    )
+    assert marts["unmapped_statuses"] == [
+        {
+            "source_system": "qvoice",
+            "kind": "disposition",
+            "raw_value": "Language Barrier",
+            "occurrences": 2,
+            "first_seen": datetime(2026, 3, 30, 9, 0, tzinfo=UTC),
+            "last_seen": datetime(2026, 3, 30, 11, 0, tzinfo=UTC),
+        }
+    ]
+    [agent] = marts["agent_performance_daily"]
+    assert (agent["success_calls"], agent["contact_calls"]) == (3, 4)
+
+
+def test_qvoice_no_history_no_rows():
+    assert compute_qvoice_marts(qvoice_world()) == {
+        "dial_outcomes_daily": [],
+        "dispositions_daily": [],
+        "agent_performance_daily": [],
+        "unmapped_statuses": [],
+    }
+
+
+# --- lead_status_history ---------------------------------------------------------------
+
+NIGHTS = [datetime(2026, 4, day, 2, 30, tzinfo=UTC) for day in range(1, 6)]
+
+
+def lead(lead_id: Any, status: str, campaign_id: Any = SOLAR) -> dict[str, Any]:
+    return {
+        "created": unix("2026-03-30 06:30:00"),
+        "campaign_id": campaign_id,
+        "number": "+15550000001",
+        "status": status,
+        "retries": 0,
+        "first_name": "Pat",
+        "last_name": "Lee",
+        "priority": 1,
+        "id": lead_id,
+    }
+
+
+def history_of(rows: list[dict[str, Any]]) -> list[tuple]:
+    for row in rows:
+        assert list(row) == [
+            "source_system",
+            "lead_id",
+            "campaign_id",
+            "status",
+            "valid_from",
+            "valid_to",
+        ]
+        assert row["source_system"] == "qvoice"
+    return [
+        (row["lead_id"], row["campaign_id"], row["status"], row["valid_from"], row["valid_to"])
+        for row in rows
+    ]
+
+
+def test_lead_status_history_unchanged_status_is_one_open_row():
+    rows = expected_lead_status_history([(night, [lead("a", "new")]) for night in NIGHTS[:3]])
+    assert history_of(rows) == [("a", SOLAR, "new", NIGHTS[0], None)]
+
+
+def test_lead_status_history_change_closes_the_previous_row():
+    rows = expected_lead_status_history(
+        [
+            (NIGHTS[0], [lead("a", "new"), lead("b", "new")]),
+            (NIGHTS[1], [lead("a", "new"), lead("b", "new")]),
+            (NIGHTS[2], [lead("a", "success"), lead("b", "new")]),
+            (NIGHTS[3], [lead("a", "success"), lead("b", "new", campaign_id=INSURANCE)]),
+        ]
+    )
+    assert history_of(rows) == [
+        ("a", SOLAR, "new", NIGHTS[0], NIGHTS[2]),
+        ("a", SOLAR, "success", NIGHTS[2], None),
+        ("b", SOLAR, "new", NIGHTS[0], NIGHTS[3]),
+        ("b", INSURANCE, "new", NIGHTS[3], None),  # a campaign change is a change too
+    ]
+
+
+def test_lead_status_history_leaving_closes_the_last_row_and_a_return_opens_one():
+    rows = expected_lead_status_history(
+        [
+            (NIGHTS[0], [lead(7, "new", campaign_id=3), lead("b", "new")]),
+            (NIGHTS[1], [lead(7, "failed", campaign_id=3), lead("b", "new")]),
+            (NIGHTS[2], [lead("b", "new")]),
+            (NIGHTS[3], [lead(7, "failed", campaign_id=3)]),
+            (NIGHTS[4], [lead(7, "failed", campaign_id=3)]),
+        ]
+    )
+    assert history_of(rows) == [
+        ("7", "3", "new", NIGHTS[0], NIGHTS[1]),
+        ("7", "3", "failed", NIGHTS[1], NIGHTS[2]),
+        ("7", "3", "failed", NIGHTS[3], None),
+        ("b", SOLAR, "new", NIGHTS[0], NIGHTS[3]),
+    ]
+
+
+def test_lead_status_history_of_no_snapshots_is_empty():
+    assert expected_lead_status_history([]) == []
+    assert expected_lead_status_history([(NIGHTS[0], [])]) == []

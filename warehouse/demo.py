@@ -1,4 +1,4 @@
-"""`dialer-warehouse demo`: the nightly job against the built-in vendor simulator.
+"""`dialer-warehouse demo`: the nightly job against the built-in vendor simulators.
 
 The simulator's clock is local midnight today in Sydney (plus `--advance-days`), so a
 second demo on the same day finds nothing new, and the next day brings a new day of
@@ -27,22 +27,36 @@ def run_demo(
     out: TextIO,
     secrets: list[RedactingStream],
 ) -> None:
-    """Serve a simulated ipSCAPE tenant on 127.0.0.1, run the job, print a summary."""
-    from simulator import IpscapeWorld, SimulatorConfig, SimulatorServer
+    """Serve simulated ipSCAPE and QVoice tenants on 127.0.0.1, run the job, summarize."""
+    from simulator import (
+        IpscapeWorld,
+        QVoiceConfig,
+        QVoiceWorld,
+        SimulatorConfig,
+        SimulatorServer,
+    )
 
     clock = pendulum.today(DEMO_ZONE).add(days=advance_days).in_timezone("UTC")
     start_date = clock.date() - timedelta(days=DEMO_BACKFILL_DAYS)
-    config = SimulatorConfig(start_date=start_date, clock=clock)
+    ipscape = SimulatorConfig(start_date=start_date, clock=clock)
+    qvoice = QVoiceConfig(start_date=start_date, clock=clock)
     for stream in secrets:
-        stream.add_secrets([config.api_token])
-    with SimulatorServer(IpscapeWorld(config)) as server:
-        print(
-            f"Simulated ipSCAPE tenant at {server.base_url} (clock {clock.isoformat()})", file=out
+        stream.add_secrets([ipscape.api_token, qvoice.password])
+    with SimulatorServer(IpscapeWorld(ipscape), qvoice=QVoiceWorld(qvoice)) as server:
+        print(f"Simulated ipSCAPE at {server.base_url}, clock {clock.isoformat()}", file=out)
+        print(f"Simulated QVoice at {server.qvoice_base_url}", file=out)
+        os.environ.update(
+            SOURCES__IPSCAPE__BASE_URL=server.base_url,
+            SOURCES__IPSCAPE__API_TOKEN=ipscape.api_token,
+            SOURCES__IPSCAPE__START_DATE=start_date.isoformat(),
+            SOURCES__QVOICE__BASE_URL=server.qvoice_base_url,
+            SOURCES__QVOICE__USERNAME=qvoice.username,
+            SOURCES__QVOICE__PASSWORD=qvoice.password,
+            SOURCES__QVOICE__DOMAIN=qvoice.domain,
+            SOURCES__QVOICE__ACCOUNT_ID=qvoice.account_id,
+            SOURCES__QVOICE__START_DATE=start_date.isoformat(),
         )
-        os.environ["SOURCES__IPSCAPE__BASE_URL"] = server.base_url
-        os.environ["SOURCES__IPSCAPE__API_TOKEN"] = config.api_token
-        os.environ["SOURCES__IPSCAPE__START_DATE"] = start_date.isoformat()
-        result = job.run_job(location, ["ipscape"])
+        result = job.run_job(location, ["ipscape", "qvoice"])
     print(summary.format_loads(result.loads), file=out)
     print(summary.format_last_day(location), file=out)
     print(f"Warehouse: {location.database}", file=out)

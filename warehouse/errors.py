@@ -13,6 +13,7 @@ import requests
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
 from sources.common.timestamps import BadRecordError
+from sources.qvoice.auth import LoginError
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -27,7 +28,11 @@ class JobError(Exception):
 
 
 def causes(error: BaseException) -> Iterator[BaseException]:
-    """The error and everything it wraps, breadth first (dlt nests the real cause)."""
+    """The error and what it was raised from, breadth first (dlt nests the real cause).
+
+    Only explicit causes are followed (`raise ... from`, dlt's `.exception`): an
+    implicit `__context__` is often an unrelated error handled earlier.
+    """
     seen: set[int] = set()
     pending: list[BaseException] = [error]
     while pending:
@@ -37,13 +42,16 @@ def causes(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         wrapped = getattr(current, "exception", None)
-        for inner in (wrapped, current.__cause__, current.__context__):
+        for inner in (wrapped, current.__cause__):
             if isinstance(inner, BaseException):
                 pending.append(inner)
 
 
-def explain(error: BaseException, source: str) -> JobError:
-    """Turn a failure of `source`'s load into a one-line JobError."""
+def explain(error: BaseException, source: str, credentials: str = "its credentials") -> JobError:
+    """Turn a failure of `source`'s load into a one-line JobError.
+
+    `credentials` names the settings to check when the vendor refuses them.
+    """
     chain = list(causes(error))
     for cause in chain:
         if isinstance(cause, JobError):
@@ -54,8 +62,10 @@ def explain(error: BaseException, source: str) -> JobError:
             return JobError(f"{source}: missing configuration {missing} (set {env})", EXIT_CONFIG)
         if isinstance(cause, BadRecordError):
             return JobError(f"{source}: bad input: {cause}")
+        if isinstance(cause, LoginError):
+            return JobError(f"{source}: {cause}; check {credentials}")
         if isinstance(cause, requests.HTTPError) and cause.response is not None:
-            return _http_error(source, cause.response)
+            return _http_error(source, cause.response, credentials)
         if isinstance(cause, requests.ConnectionError | requests.Timeout):
             where = _where(cause.request.url if cause.request is not None else None)
             kind = "timed out" if isinstance(cause, requests.Timeout) else "is unreachable"
@@ -63,15 +73,16 @@ def explain(error: BaseException, source: str) -> JobError:
     return JobError(f"{source}: {type(chain[-1]).__name__}: {chain[-1]}")
 
 
-def _http_error(source: str, response: requests.Response) -> JobError:
+def _http_error(source: str, response: requests.Response, credentials: str) -> JobError:
     where = f"{response.request.method} {_where(response.url)}"
     status = response.status_code
     if status in (401, 403):
         return JobError(
             f"{source}: the API refused the credentials (HTTP {status} at {where}); "
-            f"check SOURCES__{source.upper()}__API_TOKEN"
+            f"check {credentials}"
         )
-    return JobError(f"{source}: HTTP {status} at {where} after retries")
+    retried = " after retries" if status == 429 or status >= 500 else ""
+    return JobError(f"{source}: HTTP {status} at {where}{retried}")
 
 
 def _where(url: str | None) -> str:

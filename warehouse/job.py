@@ -34,7 +34,7 @@ def load_step(location: WarehouseLocation, source_names: list[str] | None) -> li
         try:
             loads.append(load_source(spec, location))
         except Exception as error:
-            failures.append(explain(error, spec.name))
+            failures.append(explain(error, spec.name, spec.credential_settings))
     if failures:
         first = failures[0]
         others = "; ".join(str(f) for f in failures[1:])

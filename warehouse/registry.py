@@ -17,6 +17,14 @@ class SourceSpec:
     dataset: str
     default_timezone: str
     build: Callable[[], DltSource]
+    secret_keys: tuple[str, ...]
+    other_credential_keys: tuple[str, ...] = ()
+
+    @property
+    def credential_settings(self) -> str:
+        """The environment variables holding this source's credentials, for messages."""
+        keys = self.secret_keys + self.other_credential_keys
+        return ", ".join(f"SOURCES__{self.name.upper()}__{key.upper()}" for key in keys)
 
     def is_configured(self) -> bool:
         return bool(dlt.config.get(f"sources.{self.name}.base_url"))
@@ -27,7 +35,7 @@ class SourceSpec:
     def secret_values(self) -> list[str]:
         """Configured secret values of this source, for scrubbing output."""
         values = []
-        for key in ("api_token", "api_key", "password"):
+        for key in self.secret_keys:
             value = dlt.secrets.get(f"sources.{self.name}.{key}")
             if value:
                 values.append(str(value))
@@ -40,6 +48,15 @@ def _ipscape() -> DltSource:
     return ipscape()
 
 
+def _qvoice() -> DltSource:
+    from sources.qvoice import qvoice
+
+    return qvoice()
+
+
 SOURCES: dict[str, SourceSpec] = {
-    "ipscape": SourceSpec("ipscape", "ipscape_raw", "Australia/Sydney", _ipscape),
+    "ipscape": SourceSpec("ipscape", "ipscape_raw", "Australia/Sydney", _ipscape, ("api_token",)),
+    "qvoice": SourceSpec(
+        "qvoice", "qvoice_raw", "UTC", _qvoice, ("username", "password", "domain"), ("account_id",)
+    ),
 }

@@ -48,7 +48,7 @@ def format_last_day(location: WarehouseLocation) -> str:
     )
     lines.append(header)
     for source, campaign_id, name, day, attempts, live_rate, abandon_rate in rows:
-        label = f"{campaign_id} {name}"[:28]
+        label = (name or campaign_id)[:28]
         lines.append(
             f"  {source:<10} {label:<28} {day.isoformat():<10} {attempts:>8,} "
             f"{_percent(live_rate):>7} {_percent(abandon_rate):>8}"

@@ -5,12 +5,7 @@ night when no record carries a value (dlt creates undeclared columns only when a
 value is seen). Other fields the API sends still land: the schema evolves.
 """
 
-from dlt.common.schema.typing import TTableSchemaColumns
-
-
-def _typed(**types: str) -> TTableSchemaColumns:
-    return {name: {"name": name, "data_type": data_type} for name, data_type in types.items()}
-
+from sources.common.columns import typed_columns as _typed
 
 DIALLER_ATTEMPTS = _typed(
     attempt_id="bigint",

@@ -6,6 +6,15 @@ with ipscape_activities as (
     where agent_id is not null
 ),
 
+qvoice_history as (
+    select * from {{ ref('stg_qvoice__leads_history') }}
+    where agent_name is not null
+),
+
+qvoice_campaign_ids as (
+    select * from {{ ref('qvoice_campaign_ids') }}
+),
+
 campaigns as (
     select * from {{ ref('campaigns') }}
 ),
@@ -38,15 +47,38 @@ ipscape as (
     from ipscape_activities
 ),
 
+-- QVoice: a dial with an agent; the agent is its extension; no wrap codes, hold or wrap
+qvoice as (
+    select
+        'qvoice' as source_system,
+        qvoice_history.history_key as interaction_id,
+        qvoice_history.history_key as attempt_id,
+        qvoice_campaign_ids.campaign_id,
+        qvoice_history.campaign_name,
+        coalesce(qvoice_history.agent_extension, qvoice_history.agent_name) as agent_id,
+        qvoice_history.agent_name,
+        qvoice_history.dialled_at as started_at,
+        qvoice_history.disposition as disposition_raw,
+        cast(null as varchar) as disposition_code,
+        coalesce(qvoice_history.talk_seconds, 0) as talk_seconds,
+        0 as hold_seconds,
+        0 as wrap_seconds
+    from qvoice_history
+    left join qvoice_campaign_ids
+        on qvoice_history.campaign_name = qvoice_campaign_ids.campaign_name
+),
+
 interactions as (
     select * from ipscape
+    union all
+    select * from qvoice
 ),
 
 located as (
     select
         interactions.*,
         coalesce(
-            campaigns.timezone, '{{ var("ipscape_timezone") }}'
+            campaigns.timezone, {{ default_timezone('interactions.source_system') }}
         ) as timezone
     from interactions
     left join campaigns

@@ -1,38 +1,63 @@
--- One row per (source_system, agent_id): the agent's latest known name, from the
--- vendor's user list where the agent is listed, else from the most recent interaction.
-with listed as (
+-- One row per (source_system, agent_id) that handled a call: the agent's latest known
+-- name, from the vendor's own list (ipSCAPE users, QVoice queue members) where the
+-- agent is listed, else from the agent's most recent interaction.
+with interactions as (
     select
+        source_system,
+        agent_id,
+        agent_name,
+        started_at
+    from {{ ref('agent_interactions') }}
+),
+
+listed as (
+    select
+        'ipscape' as source_system,
         user_id as agent_id,
         full_name as agent_name
     from {{ ref('stg_ipscape__users') }}
+    union all
+    select
+        'qvoice' as source_system,
+        agent_extension as agent_id,
+        agent_name
+    from {{ ref('stg_qvoice__queue_agents') }}
+    where agent_extension is not null
+    qualify row_number() over (
+        partition by agent_extension order by snapshot_at desc, queue_id asc
+    ) = 1
 ),
 
 latest_fact_names as (
     select
+        source_system,
         agent_id,
         agent_name
-    from {{ ref('stg_ipscape__activities') }}
-    where agent_id is not null and agent_name is not null
+    from interactions
+    where agent_name is not null
     qualify row_number() over (
-        partition by agent_id order by created_at desc, agent_name desc
+        partition by source_system, agent_id order by started_at desc, agent_name desc
     ) = 1
 ),
 
 interaction_agents as (
-    select distinct agent_id
-    from {{ ref('stg_ipscape__activities') }}
-    where agent_id is not null
-),
-
-ipscape as (
-    select
-        'ipscape' as source_system,
-        interaction_agents.agent_id,
-        coalesce(listed.agent_name, latest_fact_names.agent_name) as agent_name,
-        listed.agent_id is not null as is_listed
-    from interaction_agents
-    left join listed on interaction_agents.agent_id = listed.agent_id
-    left join latest_fact_names on interaction_agents.agent_id = latest_fact_names.agent_id
+    select distinct
+        source_system,
+        agent_id
+    from interactions
 )
 
-select * from ipscape
+select
+    interaction_agents.source_system,
+    interaction_agents.agent_id,
+    coalesce(listed.agent_name, latest_fact_names.agent_name) as agent_name,
+    listed.agent_id is not null as is_listed
+from interaction_agents
+left join listed
+    on
+        interaction_agents.source_system = listed.source_system
+        and interaction_agents.agent_id = listed.agent_id
+left join latest_fact_names
+    on
+        interaction_agents.source_system = latest_fact_names.source_system
+        and interaction_agents.agent_id = latest_fact_names.agent_id

@@ -1,8 +1,9 @@
 -- One row per (source_system, campaign_id): the campaign's current name and its
--- reporting time zone. The name is the vendor's campaign list title where the
--- campaign is listed, else the name on its most recent fact; the zone is the
--- campaign's own where the vendor gives one, else the source's configured zone.
-with listed as (
+-- reporting time zone. The name is the vendor's own list (ipSCAPE campaign list,
+-- QVoice status report) where the campaign is listed, else the name on its most
+-- recent fact; the zone is the campaign's own where the vendor gives one, else the
+-- source's configured zone.
+with ipscape_listed as (
     select
         campaign_id,
         campaign_name,
@@ -10,7 +11,7 @@ with listed as (
     from {{ ref('stg_ipscape__campaigns') }}
 ),
 
-facts as (
+ipscape_facts as (
     select
         campaign_id,
         campaign_name,
@@ -25,11 +26,11 @@ facts as (
     where agent_id is not null
 ),
 
-latest_fact_names as (
+ipscape_latest_fact_names as (
     select
         campaign_id,
         campaign_name
-    from facts
+    from ipscape_facts
     where campaign_id is not null and campaign_name is not null
     qualify row_number() over (
         partition by campaign_id order by seen_at desc, campaign_name desc
@@ -39,13 +40,52 @@ latest_fact_names as (
 ipscape as (
     select
         'ipscape' as source_system,
-        coalesce(listed.campaign_id, latest_fact_names.campaign_id) as campaign_id,
-        coalesce(listed.campaign_name, latest_fact_names.campaign_name) as campaign_name,
-        coalesce(listed.campaign_timezone, '{{ var("ipscape_timezone") }}') as timezone,
-        listed.campaign_id is not null as is_listed
-    from listed
-    full outer join latest_fact_names
-        on listed.campaign_id = latest_fact_names.campaign_id
+        coalesce(ipscape_listed.campaign_id, ipscape_latest_fact_names.campaign_id) as campaign_id,
+        coalesce(ipscape_listed.campaign_name, ipscape_latest_fact_names.campaign_name) as campaign_name,
+        ipscape_listed.campaign_timezone,
+        ipscape_listed.campaign_id is not null as is_listed
+    from ipscape_listed
+    full outer join ipscape_latest_fact_names
+        on ipscape_listed.campaign_id = ipscape_latest_fact_names.campaign_id
+),
+
+qvoice_listed as (
+    select
+        campaign_id,
+        campaign_name
+    from {{ ref('stg_qvoice__campaigns_status') }}
+    qualify row_number() over (partition by campaign_id order by snapshot_at desc) = 1
+),
+
+qvoice as (
+    select
+        'qvoice' as source_system,
+        campaign_id,
+        campaign_name,
+        null as campaign_timezone,
+        true as is_listed
+    from qvoice_listed
+    union all
+    select
+        'qvoice' as source_system,
+        campaign_id,
+        campaign_name,
+        null as campaign_timezone,
+        false as is_listed
+    from {{ ref('qvoice_campaign_ids') }}
+    where not is_reported
+),
+
+campaigns as (
+    select * from ipscape
+    union all
+    select * from qvoice
 )
 
-select * from ipscape
+select
+    source_system,
+    campaign_id,
+    campaign_name,
+    coalesce(campaign_timezone, {{ default_timezone('source_system') }}) as timezone,
+    is_listed
+from campaigns

@@ -5,6 +5,14 @@ with ipscape_attempts as (
     select * from {{ ref('stg_ipscape__dialler_attempts') }}
 ),
 
+qvoice_history as (
+    select * from {{ ref('stg_qvoice__leads_history') }}
+),
+
+qvoice_campaign_ids as (
+    select * from {{ ref('qvoice_campaign_ids') }}
+),
+
 campaigns as (
     select * from {{ ref('campaigns') }}
 ),
@@ -29,12 +37,35 @@ ipscape as (
         dial_status_code,
         dialled_at,
         answered_at,
-        hung_up_at
+        hung_up_at,
+        cast(null as bigint) as vendor_talk_seconds
     from ipscape_attempts
+),
+
+-- QVoice history rows carry no lead id: the lead is its number (kept only as a hash)
+qvoice as (
+    select
+        'qvoice' as source_system,
+        qvoice_history.history_key as attempt_id,
+        qvoice_campaign_ids.campaign_id,
+        qvoice_history.campaign_name,
+        cast(null as varchar) as lead_id,
+        'phone:' || sha256(coalesce(qvoice_history.lead_number, '')) as lead_key,
+        qvoice_history.dial_status,
+        cast(null as varchar) as dial_status_code,
+        qvoice_history.dialled_at,
+        qvoice_history.answered_at,
+        cast(null as timestamptz) as hung_up_at,
+        coalesce(qvoice_history.talk_seconds, 0) as vendor_talk_seconds
+    from qvoice_history
+    left join qvoice_campaign_ids
+        on qvoice_history.campaign_name = qvoice_campaign_ids.campaign_name
 ),
 
 attempts as (
     select * from ipscape
+    union all
+    select * from qvoice
 ),
 
 classified as (
@@ -43,7 +74,7 @@ classified as (
         coalesce(outcomes.outcome, 'other') as outcome,
         outcomes.outcome is null as is_unmapped_status,
         coalesce(
-            campaigns.timezone, '{{ var("ipscape_timezone") }}'
+            campaigns.timezone, {{ default_timezone('attempts.source_system') }}
         ) as timezone
     from attempts
     left join outcomes
@@ -70,12 +101,12 @@ select
     dialled_at,
     answered_at,
     hung_up_at,
+    -- talk of a connect: the vendor's own figure (QVoice), else hang-up minus answer
     case
-        when
-            outcome in ('human_answer', 'abandoned', 'machine')
-            and answered_at is not null
-            and hung_up_at is not null
-            then cast(epoch(hung_up_at) - epoch(answered_at) as bigint)
+        when outcome in ('human_answer', 'abandoned', 'machine')
+            then coalesce(
+                vendor_talk_seconds, cast(epoch(hung_up_at) - epoch(answered_at) as bigint), 0
+            )
         else 0
     end as talk_seconds,
     timezone,

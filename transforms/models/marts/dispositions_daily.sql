@@ -28,6 +28,15 @@ daily as (
         cast(sum(talk_seconds + hold_seconds + wrap_seconds) as bigint) as handle_seconds
     from interactions
     group by source_system, campaign_id, report_date, disposition
+),
+
+with_totals as (
+    select
+        *,
+        sum(calls) over (
+            partition by source_system, campaign_id, report_date
+        ) as campaign_day_calls
+    from daily
 )
 
 select
@@ -44,15 +53,12 @@ select
     daily.is_callback,
     daily.is_final,
     daily.calls,
-    {{ ratio('daily.calls', 'sum(daily.calls) over campaign_day') }} as share_of_calls,
+    {{ ratio('daily.calls', 'daily.campaign_day_calls') }} as share_of_calls,
     daily.talk_seconds,
     daily.wrap_seconds,
     {{ ratio('daily.handle_seconds', 'daily.calls') }} as avg_handle_seconds
-from daily
+from with_totals as daily
 left join campaigns
     on
         daily.source_system = campaigns.source_system
         and daily.campaign_id = campaigns.campaign_id
-window campaign_day as (
-    partition by daily.source_system, daily.campaign_id, daily.report_date
-)

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('ipscape_raw', 'activities') }}
+    select * from {{ source_or_empty('ipscape_raw', 'activities') }}
 )
 
 select

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('ipscape_raw', 'dialler_attempts') }}
+    select * from {{ source_or_empty('ipscape_raw', 'dialler_attempts') }}
 )
 
 select

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('ipscape_raw', 'lead_lists') }}
+    select * from {{ source_or_empty('ipscape_raw', 'lead_lists') }}
 )
 
 select
