@@ -1,15 +1,18 @@
-"""`python -m simulator serve ...`: serve simulated ipSCAPE and QVoice tenants on one port
-until Ctrl-C."""
+"""`python -m simulator serve ...`: serve simulated ipSCAPE, QVoice and CloudAgent accounts
+on one port (delivering CloudAgent callbacks) until Ctrl-C."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from simulator.cloudagent import CloudAgentConfig, CloudAgentWorld
+from simulator.cloudagent.catalog import CAMPAIGNS as CLOUDAGENT_CAMPAIGNS
 from simulator.config import DEFAULT_DAYS, DEFAULT_START_DATE, SimulatorConfig
 from simulator.ipscape import IpscapeWorld
 from simulator.qvoice import QVoiceConfig, QVoiceWorld
@@ -27,7 +30,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--start-date",
         type=date.fromisoformat,
         default=DEFAULT_START_DATE,
-        help="first day with data (YYYY-MM-DD; local for ipSCAPE, UTC for QVoice)",
+        help="first day with data (YYYY-MM-DD; local for ipSCAPE and CloudAgent, UTC for QVoice)",
     )
     serve.add_argument(
         "--days",
@@ -60,11 +63,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     qvoice_config = QVoiceConfig.for_days(
         args.days, args.start_date, seed=args.seed, page_size=args.page_size
     )
+    cloudagent_config = CloudAgentConfig.for_days(args.days, args.start_date, seed=args.seed)
     if args.clock is not None:
         config = config.with_clock(args.clock)
         qvoice_config = qvoice_config.with_clock(args.clock)
+        cloudagent_config = cloudagent_config.with_clock(args.clock)
     server = SimulatorServer(
-        IpscapeWorld(config), host=args.host, port=args.port, qvoice=QVoiceWorld(qvoice_config)
+        IpscapeWorld(config),
+        host=args.host,
+        port=args.port,
+        qvoice=QVoiceWorld(qvoice_config),
+        cloudagent=CloudAgentWorld(cloudagent_config),
     ).start()
     print(f"ipSCAPE simulator serving {server.base_url} (clock {config.clock.isoformat()})")
     print(f"  export SOURCES__IPSCAPE__BASE_URL={server.base_url}")
@@ -78,6 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  export SOURCES__QVOICE__PASSWORD={qvoice_config.password}")
     print(f"  export SOURCES__QVOICE__DOMAIN={qvoice_config.domain}")
     print(f"  export SOURCES__QVOICE__ACCOUNT_ID={qvoice_config.account_id}")
+    print(
+        f"CloudAgent simulator serving {server.cloudagent_base_url} "
+        f"(clock {cloudagent_config.clock.isoformat()})"
+    )
+    campaigns = json.dumps([campaign.name for campaign in CLOUDAGENT_CAMPAIGNS])
+    print(f"  export SOURCES__CLOUDAGENT__BASE_URL={server.cloudagent_base_url}")
+    print(f"  export SOURCES__CLOUDAGENT__API_KEY={cloudagent_config.api_key}")
+    print(f"  export SOURCES__CLOUDAGENT__USER_NAME={cloudagent_config.user_name}")
+    print(f"  export SOURCES__CLOUDAGENT__CAMPAIGNS='{campaigns}'")
     print("Ctrl-C to stop.", flush=True)
     stop = threading.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):

@@ -23,20 +23,23 @@ from simulator.request_log import RequestLog
 @dataclass(frozen=True)
 class VendorApi:
     """One simulated vendor: its API root (fault paths are matched below it; "" for a
-    vendor at the host root, whose fault paths are full paths), its routes, and the
-    clock its answers' `Date` header shows (None: the real time)."""
+    vendor at the host root, whose fault paths are full paths), its routes, the clock
+    its answers' `Date` header shows (None: the real time), and, for a vendor at the
+    host root, the path prefixes it owns (several vendors may share the host root)."""
 
     name: str
     api_root: str
     routes: Sequence[BaseRoute]
     clock: Callable[[], datetime] | None = None
+    path_prefixes: Sequence[str] = ()
 
 
 class Gateway:
     """ASGI middleware: log the request, then apply the first matching fault (delay
     and/or error answer) before the vendor sees it. Every answer, a fault's too, gets the
-    `Date` header of the vendor that owns the path (the one at the host root owns every
-    path below no other vendor's root)."""
+    `Date` header of the vendor that owns the path: the one whose API root it is below,
+    else the host-root vendor with a matching path prefix, else the first host-root
+    vendor (so a lone host-root vendor owns every path below no other vendor's root)."""
 
     def __init__(
         self,
@@ -49,7 +52,7 @@ class Gateway:
         self._faults = faults
         self._request_log = request_log
         self._rooted = tuple(vendor for vendor in vendors if vendor.api_root)
-        self._at_host_root = next((vendor for vendor in vendors if not vendor.api_root), None)
+        self._at_host_root = tuple(vendor for vendor in vendors if not vendor.api_root)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,7 +77,10 @@ class Gateway:
             root = vendor.api_root
             if path == root or path.startswith(f"{root}/"):
                 return vendor
-        return self._at_host_root
+        for vendor in self._at_host_root:
+            if any(path.startswith(prefix) for prefix in vendor.path_prefixes):
+                return vendor
+        return self._at_host_root[0] if self._at_host_root else None
 
 
 def _with_date_header(send: Send, clock: Callable[[], datetime] | None) -> Send:

@@ -25,9 +25,9 @@ class FaultInjector:
     """Thread-safe list of pending faults, consulted by the server on every request.
 
     Paths are matched below the vendor's API root: for ipSCAPE after `/platform-api`,
-    e.g. `/v3.0/calls/dialler`; QVoice lives at the host root, so its paths are full,
-    e.g. `/api/v2/reports/campaigns/leads/history`. Faults apply in the order they were
-    added.
+    e.g. `/v3.0/calls/dialler`; QVoice and CloudAgent live at the host root, so their
+    paths are full, e.g. `/api/v2/reports/campaigns/leads/history` or
+    `/endpoint/dailer/data/preview/download`. Faults apply in the order they were added.
     """
 
     def __init__(self) -> None:

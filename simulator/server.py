@@ -1,5 +1,6 @@
 """A real HTTP server (uvicorn in a daemon thread) serving simulated worlds: ipSCAPE
-under `/platform-api`, QVoice at the host root, or both on one port."""
+under `/platform-api`, QVoice and CloudAgent at the host root, any of them on one port;
+it also runs CloudAgent's callback delivery thread."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from types import TracebackType
 import uvicorn
 
 from simulator.app import VendorApi, build_app
+from simulator.cloudagent import CloudAgentWorld, cloudagent_routes
+from simulator.cloudagent.routes import PATH_PREFIXES as CLOUDAGENT_PATH_PREFIXES
 from simulator.faults import FaultInjector
 from simulator.ipscape import API_ROOT, IpscapeWorld, ipscape_routes
 from simulator.qvoice import QVoiceWorld, qvoice_routes
+from simulator.qvoice.routes import PATH_PREFIXES as QVOICE_PATH_PREFIXES
 from simulator.request_log import LoggedRequest, RequestLog
 
 START_TIMEOUT_SECONDS = 10.0
@@ -21,8 +25,9 @@ STOP_TIMEOUT_SECONDS = 5.0
 
 
 class SimulatorServer:
-    """Serves `ipscape_world` and/or `qvoice` on `host`; port 0 picks a free port.
-    Several may run at once.
+    """Serves `ipscape_world`, `qvoice` and/or `cloudagent` on `host`; port 0 picks a
+    free port. Several may run at once. CloudAgent callbacks are delivered while the
+    server runs.
 
     Use as a context manager, or call `start()` / `stop()`.
     """
@@ -34,11 +39,13 @@ class SimulatorServer:
         port: int = 0,
         *,
         qvoice: QVoiceWorld | None = None,
+        cloudagent: CloudAgentWorld | None = None,
     ) -> None:
-        if ipscape_world is None and qvoice is None:
-            raise ValueError("a simulator server needs an ipSCAPE world, a QVoice world, or both")
+        if ipscape_world is None and qvoice is None and cloudagent is None:
+            raise ValueError("a simulator server needs an ipSCAPE, QVoice or CloudAgent world")
         self.world = ipscape_world
         self.qvoice = qvoice
+        self.cloudagent = cloudagent
         self.host = host
         self.port = port
         self.faults = FaultInjector()
@@ -48,7 +55,23 @@ class SimulatorServer:
             vendors.append(VendorApi("ipscape", API_ROOT, ipscape_routes(ipscape_world)))
         if qvoice is not None:
             vendors.append(
-                VendorApi("qvoice", "", qvoice_routes(qvoice), clock=lambda: qvoice.clock)
+                VendorApi(
+                    "qvoice",
+                    "",
+                    qvoice_routes(qvoice),
+                    clock=lambda: qvoice.clock,
+                    path_prefixes=QVOICE_PATH_PREFIXES,
+                )
+            )
+        if cloudagent is not None:
+            vendors.append(
+                VendorApi(
+                    "cloudagent",
+                    "",
+                    cloudagent_routes(cloudagent),
+                    clock=lambda: cloudagent.clock,
+                    path_prefixes=CLOUDAGENT_PATH_PREFIXES,
+                )
             )
         self.app = build_app(vendors, faults=self.faults, request_log=self._request_log)
         self._socket: socket.socket | None = None
@@ -69,6 +92,28 @@ class SimulatorServer:
         if self.qvoice is None:
             raise RuntimeError("this simulator server has no QVoice world")
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def cloudagent_base_url(self) -> str:
+        """The CloudAgent base URL, the host root, e.g. `http://127.0.0.1:8000` (its paths
+        start with `/ca_apis/`, `/endpoint/` and `/files/`)."""
+        if self.cloudagent is None:
+            raise RuntimeError("this simulator server has no CloudAgent world")
+        return f"http://{self.host}:{self.port}"
+
+    def release_held_callbacks(self) -> int:
+        """Send the CloudAgent callbacks held back so far; how many there were."""
+        return self._cloudagent_world().release_held()
+
+    def wait_for_deliveries(self, timeout: float = 5.0) -> bool:
+        """Wait until every scheduled (not held) CloudAgent callback was sent; False on
+        timeout."""
+        return self._cloudagent_world().wait_for_deliveries(timeout)
+
+    def _cloudagent_world(self) -> CloudAgentWorld:
+        if self.cloudagent is None:
+            raise RuntimeError("this simulator server has no CloudAgent world")
+        return self.cloudagent
 
     @property
     def requests(self) -> list[LoggedRequest]:
@@ -107,10 +152,14 @@ class SimulatorServer:
                 self.stop()
                 raise RuntimeError(f"the simulator did not start on {self.host}:{self.port}")
             time.sleep(0.005)
+        if self.cloudagent is not None:
+            self.cloudagent.courier.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
+        """Stop delivering callbacks, stop serving and release the port."""
+        if self.cloudagent is not None:
+            self.cloudagent.courier.stop()
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

@@ -2,8 +2,9 @@
 
 An independent second implementation of `docs/warehouse.md` / the marts contract, written
 without DuckDB, dbt or SQL, so that end-to-end tests can compare what the warehouse built
-against what it should have built. `compute_ipscape_marts(world.ground_truth())` and
-`compute_qvoice_marts(...)` return the four daily marts of one source, and
+against what it should have built. `compute_ipscape_marts(world.ground_truth())`,
+`compute_qvoice_marts(...)` and `compute_cloudagent_marts(...)` return the four daily
+marts of one source, and
 `expected_lead_status_history(snapshots)` the lead status history a series of nightly
 runs should leave. Each mart is a list of row dicts with exactly the contract's columns,
 in its order: ids `str`, `report_date` `datetime.date`, counts and seconds `int`, rates
@@ -13,7 +14,8 @@ grain; row order is not part of the contract.
 
 Facts whose start time (ipSCAPE `timestamps.dialled` / `data.timestamps.created`,
 QVoice `timestamp`) is missing cannot be dated and are left out; the simulators always
-send it.
+send it. A CloudAgent row without `lastDialedTime` is a lead never dialled, not an
+attempt.
 """
 
 from __future__ import annotations
@@ -297,12 +299,17 @@ def _campaign_names(truth: Any, facts: Iterable[dict[str, Any]]) -> dict[str | N
     return names
 
 
-def _agent_names(truth: Any, interactions: Iterable[dict[str, Any]]) -> dict[str, str]:
+def _agent_names_on_facts(interactions: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Agent id -> the name on that agent's most recent interaction that has one."""
     seen: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     for fact in interactions:
         if fact["agent_name"] is not None:
             seen[fact["agent_id"]].append((fact["event_at"], fact["agent_name"]))
-    names = {agent_id: _latest_name(named) for agent_id, named in seen.items()}
+    return {agent_id: _latest_name(named) for agent_id, named in seen.items()}
+
+
+def _agent_names(truth: Any, interactions: Iterable[dict[str, Any]]) -> dict[str, str]:
+    names = _agent_names_on_facts(interactions)
     for user in truth.users or []:
         full_name = f"{user.get('firstName') or ''} {user.get('lastName') or ''}".strip()
         if full_name:
@@ -629,6 +636,152 @@ def compute_qvoice_marts(
         ),
         "unmapped_statuses": _sorted(
             _unmapped_statuses(attempts, interactions, QVOICE), "kind", "raw_value"
+        ),
+    }
+    return {
+        mart: [{column: row[column] for column in COLUMNS[mart]} for row in rows]
+        for mart, rows in marts.items()
+    }
+
+
+# --- CloudAgent -------------------------------------------------------------------------
+
+CLOUDAGENT = "cloudagent"
+
+# The default seed `dial_status_outcomes.csv` for cloudagent, keyed by lower-case status.
+CLOUDAGENT_DIAL_STATUS_OUTCOMES: dict[str, str] = {
+    "answered": "human_answer",
+    "noanswer": "no_answer",
+    "user_disconnected": "abandoned",
+    "fail": "failed",
+}
+
+
+def _naive_local(value: Any, zone: str) -> datetime | None:
+    """A CloudAgent `YYYY-MM-DD HH:MM:SS` wall time in the account zone, aware (the zone
+    attached, never converted); None when blank."""
+    text = _trimmed(value)
+    if not text:
+        return None
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is not None:
+        raise ValueError(f"CloudAgent time with an offset: {value!r}")
+    return parsed.replace(tzinfo=ZoneInfo(zone))
+
+
+def _cloudagent_lead_key(row: dict[str, Any]) -> str | None:
+    """The trimmed `leadId`, else the phone number (marked, so an id and a number that
+    happen to be spelled alike stay two leads); None when the row has neither."""
+    lead_id = _trimmed(row.get("leadId"))
+    if lead_id:
+        return lead_id
+    phone = _trimmed(row.get("phoneNumber"))
+    return f"phone:{phone}" if phone else None
+
+
+def _cloudagent_seconds(value: Any) -> int:
+    """`callDuration` as whole seconds: an int in JSON, digits in a CSV; blank is 0."""
+    if isinstance(value, int | float):
+        return int(value)
+    text = _trimmed(value)
+    return int(text) if text else 0
+
+
+def _cloudagent_attempt_rows(truth: Any, zone: str) -> list[tuple[datetime, dict[str, Any]]]:
+    """(local dial time, row) of the winning row of each attempt: one per (campaignName,
+    lead, lastDialedTime), the latest `updatedDate` winning (a row without one loses to
+    a row with one) and, on equal `updatedDate`s, the row delivered last. Rows never
+    dialled are left out."""
+    winners: dict[tuple, tuple[tuple, datetime, dict[str, Any]]] = {}
+    for row in truth.delivered_rows or []:
+        dialled_at = _naive_local(row.get("lastDialedTime"), zone)
+        if dialled_at is None:
+            continue
+        key = (row.get("campaignName"), _cloudagent_lead_key(row), dialled_at)
+        updated_at = _naive_local(row.get("updatedDate"), zone)
+        rank = (updated_at is not None, updated_at or dialled_at)
+        if key not in winners or rank >= winners[key][0]:  # >=: the later delivery
+            winners[key] = (rank, dialled_at, row)
+    return [(dialled_at, row) for _rank, dialled_at, row in winners.values()]
+
+
+def _cloudagent_facts(truth: Any, zone: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(attempts, agent interactions) from the delivered callback rows."""
+    attempts, interactions = [], []
+    for dialled_at, row in _cloudagent_attempt_rows(truth, zone):
+        name = row.get("campaignName")
+        common = {
+            "campaign_id": _id(name),
+            "campaign_name": name,
+            "event_at": dialled_at.astimezone(UTC),
+            "timezone": zone,
+            "report_date": dialled_at.date(),  # the wall clock's own date
+        }
+        talk = _cloudagent_seconds(row.get("callDuration"))
+        status = _trimmed(row.get("dialStatus"))
+        outcome = CLOUDAGENT_DIAL_STATUS_OUTCOMES.get((status or "").lower(), "other")
+        attempts.append(
+            {
+                **common,
+                "status": status,
+                "outcome": outcome,
+                "lead_key": _cloudagent_lead_key(row),
+                "talk_seconds": talk if outcome in CONNECT_OUTCOMES else 0,
+            }
+        )
+        agent_id = _trimmed(row.get("agentId"))
+        if agent_id:
+            interactions.append(
+                {
+                    **common,
+                    "agent_id": agent_id,
+                    "agent_name": _trimmed(row.get("agentName")) or None,
+                    "talk_seconds": talk,
+                    "hold_seconds": 0,
+                    "wrap_seconds": 0,
+                    "raw_disposition": _trimmed(row.get("disposition")),
+                    **_classify_disposition(row.get("disposition"), None),
+                }
+            )
+    return attempts, interactions
+
+
+def compute_cloudagent_marts(
+    truth: Any, account_timezone: str = "Asia/Kolkata"
+) -> dict[str, list[dict[str, Any]]]:
+    """The cloudagent rows of each mart from `truth` (an object whose `delivered_rows` are
+    the callback rows as delivered, duplicates included, in delivery order, each with its
+    `campaignName`).
+
+    CloudAgent times are naive wall times in `account_timezone`, which is also every
+    campaign's reporting zone; `campaign_id` is the campaign name. One attempt per
+    (campaignName, lead, lastDialedTime), lead = `leadId`, else `phoneNumber`; a winning
+    row with an `agentId` is also an agent interaction, with talk = `callDuration`, no
+    hold, no wrap and no disposition codes. Agent names are the latest non-blank
+    `agentName` on the agent's calls (CloudAgent has no user list).
+    """
+    attempts, interactions = _cloudagent_facts(truth, account_timezone)
+    campaign_names = {fact["campaign_id"]: fact["campaign_name"] for fact in attempts}
+    agent_names = _agent_names_on_facts(interactions)  # no user list to prefer
+    marts = {
+        "dial_outcomes_daily": _sorted(
+            _dial_outcomes_daily(attempts, campaign_names, CLOUDAGENT),
+            "campaign_id",
+            "report_date",
+        ),
+        "dispositions_daily": _sorted(
+            _dispositions_daily(interactions, campaign_names, CLOUDAGENT),
+            "campaign_id",
+            "report_date",
+            "disposition",
+        ),
+        "agent_performance_daily": _sorted(
+            _agent_performance_daily(interactions, agent_names, CLOUDAGENT),
+            "agent_id",
+            "report_date",
+        ),
+        "unmapped_statuses": _sorted(
+            _unmapped_statuses(attempts, interactions, CLOUDAGENT), "kind", "raw_value"
         ),
     }
     return {

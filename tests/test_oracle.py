@@ -2,7 +2,7 @@
 
 Every expected value here is worked out by hand from the marts contract, not taken from
 the oracle, so a wrong rule in `tests/oracle.py` fails one of these tests. ipSCAPE first,
-then QVoice, then the lead status history.
+then QVoice, then CloudAgent, then the lead status history.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.oracle import (
+    compute_cloudagent_marts,
     compute_ipscape_marts,
     compute_qvoice_marts,
     expected_lead_status_history,
@@ -1106,6 +1107,378 @@ def test_qvoice_no_history_no_rows():
         "agent_performance_daily": [],
         "unmapped_statuses": [],
     }
+
+
+# --- CloudAgent -------------------------------------------------------------------------
+
+
+def ca_row(
+    dialled: str | None = "2026-07-01 10:00:00",
+    status: Any = "NoAnswer",
+    campaign: str = "Loan_Offers",
+    *,
+    lead: Any = "5001",
+    phone: Any = "919800000001",
+    updated: str | None = None,
+    agent: Any = "",
+    agent_name: Any = "",
+    disposition: Any = "",
+    duration: Any = 0,
+) -> dict[str, Any]:
+    """One callback row as delivered (naive account-zone times); `updated` defaults to
+    the dial time, `dialled=None` drops `lastDialedTime` altogether."""
+    row = {
+        "leadId": lead,
+        "phoneNumber": phone,
+        "name": "Asha Rao",
+        "status": "Pending",
+        "dialStatus": status,
+        "disposition": disposition,
+        "agentId": agent,
+        "agentName": agent_name,
+        "attempts": 1,
+        "createdDate": "2026-07-01 08:30:00",
+        "updatedDate": updated or dialled or "2026-07-01 08:30:00",
+        "lastDialedTime": dialled,
+        "callDuration": duration,
+        "skill": "Sales",
+        "priority": 1,
+        "campaignName": campaign,
+    }
+    if dialled is None:
+        del row["lastDialedTime"]
+    if status is None:
+        del row["dialStatus"]
+    if duration is None:
+        del row["callDuration"]
+    return row
+
+
+def ca_answered(dialled: str, agent: str = "AG1003", agent_name: str = "Ravi Kumar", **kwargs):
+    """An answered dial an agent took."""
+    return ca_row(dialled, "answered", agent=agent, agent_name=agent_name, **kwargs)
+
+
+def ca_world(rows=()) -> SimpleNamespace:
+    return SimpleNamespace(delivered_rows=list(rows), requests=[], account_timezone="Asia/Kolkata")
+
+
+def test_cloudagent_rows_have_the_contract_columns_and_python_types():
+    marts = compute_cloudagent_marts(
+        ca_world(
+            [
+                ca_answered("2026-07-01 10:00:00", disposition="Sale", duration=60),
+                ca_row("2026-07-01 10:05:00", "Network_Busy", lead="5002"),
+            ]
+        )
+    )
+    ipscape = compute_ipscape_marts(
+        world(
+            attempts=[attempt("2026-07-01T10:00:00+10:00", "Network Congestion")],
+            activities=[activity("2026-07-01T10:00:00+10:00", wrap_description="Sale")],
+        )
+    )
+    for mart, rows in marts.items():
+        assert list(rows[0]) == list(ipscape[mart][0]), mart
+        assert {row["source_system"] for row in rows} == {"cloudagent"}
+    outcome = marts["dial_outcomes_daily"][0]
+    assert (outcome["campaign_id"], outcome["campaign_name"]) == ("Loan_Offers", "Loan_Offers")
+    assert (outcome["report_date"], outcome["timezone"]) == (date(2026, 7, 1), "Asia/Kolkata")
+    assert type(outcome["report_date"]) is date
+    assert type(outcome["attempts"]) is int and type(outcome["connect_rate"]) is float
+    assert (outcome["attempts"], outcome["human_answers"], outcome["other"]) == (2, 1, 1)
+    assert (outcome["leads_dialled"], outcome["talk_seconds"]) == (2, 60)
+    disposition = marts["dispositions_daily"][0]
+    assert (disposition["disposition"], disposition["disposition_code"]) == ("Sale", None)
+    assert disposition["is_success"] is True
+    agent = marts["agent_performance_daily"][0]
+    assert (agent["agent_id"], agent["agent_name"], agent["talk_seconds"]) == (
+        "AG1003",
+        "Ravi Kumar",
+        60,
+    )
+    assert (agent["hold_seconds"], agent["wrap_seconds"], agent["handle_seconds"]) == (0, 0, 60)
+    # 10:05 in Kolkata (+05:30) is 04:35 UTC
+    first_seen = marts["unmapped_statuses"][0]["first_seen"]
+    assert first_seen == datetime(2026, 7, 1, 4, 35, tzinfo=UTC)
+    assert first_seen.utcoffset().total_seconds() == 0
+
+
+def test_cloudagent_latest_updated_date_wins_whatever_the_delivery_order():
+    dialled = "2026-07-01 10:00:00"
+    final = ca_answered(dialled, disposition="Sale", duration=90, updated="2026-07-01 13:00:00")
+    early = ca_answered(dialled, disposition="", duration=90, updated="2026-07-01 10:02:00")
+    marts = compute_cloudagent_marts(ca_world([final, early]))  # the stale one arrives last
+    [outcome] = marts["dial_outcomes_daily"]
+    assert (outcome["attempts"], outcome["human_answers"]) == (1, 1)
+    [disposition] = marts["dispositions_daily"]
+    assert (disposition["disposition"], disposition["calls"]) == ("Sale", 1)
+
+    # equal updatedDate: the row delivered last
+    first = ca_row(dialled, "NoAnswer", updated="2026-07-01 10:01:00")
+    second = ca_row(dialled, "Fail", updated="2026-07-01 10:01:00")
+    [outcome] = compute_cloudagent_marts(ca_world([first, second]))["dial_outcomes_daily"]
+    assert (outcome["attempts"], outcome["failed"], outcome["no_answers"]) == (1, 1, 0)
+
+
+def test_cloudagent_a_redial_is_a_new_attempt_and_a_duplicate_delivery_counts_once():
+    morning = ca_answered("2026-07-01 10:00:00", disposition="Call Back", duration=30)
+    evening = ca_row("2026-07-01 17:00:00", "NoAnswer")  # same lead, dialled again
+    marts = compute_cloudagent_marts(ca_world([morning, dict(morning), evening, dict(evening)]))
+    [outcome] = marts["dial_outcomes_daily"]
+    assert (outcome["attempts"], outcome["leads_dialled"], outcome["talk_seconds"]) == (2, 1, 30)
+    assert outcome["attempts_per_lead"] == 2.0
+    [agent] = marts["agent_performance_daily"]
+    assert (agent["calls_handled"], agent["talk_seconds"]) == (1, 30)
+    [disposition] = marts["dispositions_daily"]
+    assert (disposition["disposition"], disposition["calls"]) == ("Call Back", 1)
+
+    # the same lead and dial time in another campaign is another attempt
+    other = ca_row("2026-07-01 17:00:00", "NoAnswer", campaign="Card_Upsell")
+    rows = compute_cloudagent_marts(ca_world([evening, other]))["dial_outcomes_daily"]
+    assert [(row["campaign_id"], row["attempts"]) for row in rows] == [
+        ("Card_Upsell", 1),
+        ("Loan_Offers", 1),
+    ]
+
+
+def test_cloudagent_rows_without_last_dialed_time_are_not_attempts():
+    marts = compute_cloudagent_marts(
+        ca_world(
+            [
+                ca_row("", "", lead="5001"),  # uploaded, never dialled
+                ca_row("   ", "NoAnswer", lead="5002"),
+                ca_row(None, "answered", lead="5003", agent="AG1003", agent_name="Ravi"),
+                ca_row("2026-07-01 10:00:00", "NoAnswer", lead="5004"),
+                ca_row("", "", campaign="Renewal_Calls"),
+            ]
+        )
+    )
+    [outcome] = marts["dial_outcomes_daily"]
+    assert (outcome["campaign_id"], outcome["attempts"], outcome["leads_dialled"]) == (
+        "Loan_Offers",
+        1,
+        1,
+    )
+    assert (outcome["no_answers"], outcome["other"]) == (1, 0)
+    assert marts["agent_performance_daily"] == []
+    assert marts["dispositions_daily"] == []
+    assert marts["unmapped_statuses"] == []  # the never-dialled blank statuses are not listed
+
+
+def test_cloudagent_lead_is_the_lead_id_else_the_phone_number():
+    at = "2026-07-01 10:00:00"
+    marts = compute_cloudagent_marts(
+        ca_world(
+            [
+                ca_row(at, lead="5001", phone="919800000001"),
+                ca_row(at, lead=" 5001 ", phone="919800000002"),  # the same attempt
+                ca_row("2026-07-01 15:00:00", lead="5001", phone="919800000003"),
+                ca_row(at, lead="", phone="919800000009"),
+                ca_row(at, lead="  ", phone="919800000009"),  # the same attempt
+                ca_row("2026-07-01 16:00:00", lead=None, phone="919800000009"),
+                ca_row(at, lead="", phone="919800000008"),
+                ca_row(at, lead="5002", phone="919800000009"),
+            ]
+        )
+    )
+    [row] = marts["dial_outcomes_daily"]
+    # 5001 (10:00, 15:00); phone ...09 (10:00, 16:00); phone ...08; 5002
+    assert (row["attempts"], row["leads_dialled"]) == (6, 4)
+    assert row["attempts_per_lead"] == 6 / 4
+
+
+def test_cloudagent_naive_times_are_wall_clock_in_the_account_zone():
+    late = ca_row("2026-07-01 23:30:00", "Busy", lead="5001")  # 18:00 UTC on 07-01
+    after_midnight = ca_row("2026-07-02 00:15:00", "Busy", lead="5002")  # 18:45 UTC on 07-01
+    marts = compute_cloudagent_marts(ca_world([late, after_midnight]))
+    assert [
+        (row["report_date"], row["timezone"], row["attempts"])
+        for row in marts["dial_outcomes_daily"]
+    ] == [
+        (date(2026, 7, 1), "Asia/Kolkata", 1),
+        (date(2026, 7, 2), "Asia/Kolkata", 1),
+    ]
+    [unmapped] = marts["unmapped_statuses"]
+    assert (unmapped["first_seen"], unmapped["last_seen"]) == (
+        datetime(2026, 7, 1, 18, 0, tzinfo=UTC),
+        datetime(2026, 7, 1, 18, 45, tzinfo=UTC),
+    )
+
+    # another account zone: the same wall times, other instants, every campaign in it
+    marts = compute_cloudagent_marts(ca_world([late, after_midnight]), "Asia/Dubai")
+    assert {row["timezone"] for row in marts["dial_outcomes_daily"]} == {"Asia/Dubai"}
+    assert [row["report_date"] for row in marts["dial_outcomes_daily"]] == [
+        date(2026, 7, 1),
+        date(2026, 7, 2),
+    ]
+    assert marts["unmapped_statuses"][0]["first_seen"] == datetime(2026, 7, 1, 19, 30, tzinfo=UTC)
+
+
+def test_cloudagent_agent_interactions_are_winning_rows_with_an_agent_id():
+    marts = compute_cloudagent_marts(
+        ca_world(
+            [
+                ca_answered("2026-07-01 10:00:00", agent=" AG1003 ", duration=100),
+                ca_answered("2026-07-01 11:00:00", duration=None, lead="5002"),
+                ca_answered("2026-07-01 12:00:00", agent="  ", duration=70, lead="5003"),
+                # a late disposition: only the newest version of the dial counts
+                ca_answered("2026-07-01 13:00:00", duration="40", lead="5004"),
+                ca_answered(
+                    "2026-07-01 13:00:00",
+                    duration="40",
+                    lead="5004",
+                    disposition="Contact",
+                    updated="2026-07-01 15:00:00",
+                ),
+                ca_answered("2026-07-01 14:00:00", campaign="Card_Upsell", duration=10),
+            ]
+        )
+    )
+    [agent] = marts["agent_performance_daily"]
+    assert agent["agent_id"] == "AG1003"
+    assert (agent["calls_handled"], agent["campaigns_worked"]) == (4, 2)
+    assert (agent["talk_seconds"], agent["handle_seconds"]) == (100 + 0 + 40 + 10, 150)
+    assert agent["avg_handle_seconds"] == 150 / 4
+    assert (agent["contact_calls"], agent["success_calls"], agent["conversion_rate"]) == (
+        1,
+        0,
+        0.0,
+    )
+    loans = by(marts["dispositions_daily"], "campaign_id", "disposition")
+    assert loans[("Loan_Offers", "(none)")]["calls"] == 2
+    assert loans[("Loan_Offers", "Contact")]["share_of_calls"] == 1 / 3
+    # the row without an agent still is an answered attempt with its talk time
+    rows = by(marts["dial_outcomes_daily"], "campaign_id")
+    assert rows[("Loan_Offers",)]["talk_seconds"] == 100 + 0 + 70 + 40
+
+
+def test_cloudagent_agent_name_is_the_name_on_the_most_recent_call():
+    marts = compute_cloudagent_marts(
+        ca_world(
+            [
+                ca_answered("2026-07-02 09:40:00", agent_name="Ravi K", lead="5001"),
+                ca_answered("2026-07-01 18:00:00", agent_name="Ravi Old", lead="5002"),
+                # updated last, but dialled earlier: the dial time decides
+                ca_answered(
+                    "2026-07-01 17:00:00",
+                    agent_name="Ravi Older",
+                    lead="5003",
+                    updated="2026-07-03 09:00:00",
+                ),
+                ca_answered("2026-07-02 20:00:00", agent_name="  ", lead="5004"),  # no name
+                ca_answered("2026-07-01 10:00:00", "AG1007", "Meena A", lead="5005"),
+                ca_answered("2026-07-01 10:00:00", "AG1007", "Meena B", lead="5006"),  # tie
+                ca_answered("2026-07-01 11:00:00", "AG1009", "", lead="5007"),
+            ]
+        )
+    )
+    names = {
+        (row["agent_id"], row["report_date"]): row["agent_name"]
+        for row in marts["agent_performance_daily"]
+    }
+    assert names == {
+        ("AG1003", date(2026, 7, 1)): "Ravi K",  # the current name on old days too
+        ("AG1003", date(2026, 7, 2)): "Ravi K",
+        ("AG1007", date(2026, 7, 1)): "Meena B",
+        ("AG1009", date(2026, 7, 1)): None,
+    }
+
+
+def test_cloudagent_dial_status_mapping_talk_and_unmapped_statuses():
+    marts = compute_cloudagent_marts(
+        ca_world(
+            [
+                ca_row("2026-07-01 10:00:00", " Answered ", lead="1", duration=45),
+                ca_row("2026-07-01 10:00:00", "NOANSWER", lead="2", duration=30),
+                ca_row("2026-07-01 10:00:00", "no answer", lead="3"),  # ipSCAPE's spelling
+                ca_row("2026-07-01 10:00:00", "User_Disconnected", lead="4", duration="5"),
+                ca_row("2026-07-01 10:00:00", "fail", lead="5"),
+                ca_row("2026-07-01 11:00:00", "Busy", lead="6", duration=12),
+                ca_row("2026-07-01 11:00:00", "busy ", lead="7"),  # tie: smaller text
+                ca_row("2026-07-01 12:00:00", "", lead="8"),
+                ca_row("2026-07-01 13:00:00", None, lead="9"),
+                ca_answered("2026-07-01 14:00:00", lead="10", disposition=" language barrier"),
+            ]
+        )
+    )
+    [row] = marts["dial_outcomes_daily"]
+    assert (
+        row["human_answers"],
+        row["no_answers"],
+        row["abandoned"],
+        row["failed"],
+        row["other"],
+        row["attempts"],
+    ) == (2, 1, 1, 1, 5, 10)
+    assert row["talk_seconds"] == 45 + 5  # connects only
+    assert (row["live_answers"], row["connects"], row["abandon_rate"]) == (3, 3, 1 / 3)
+    at = {hour: datetime(2026, 7, 1, hour - 6, 30, tzinfo=UTC) for hour in (11, 12, 13, 14)}
+    assert marts["unmapped_statuses"] == [
+        {
+            "source_system": "cloudagent",
+            "kind": "dial_status",
+            "raw_value": "(missing)",
+            "occurrences": 2,
+            "first_seen": at[12],
+            "last_seen": at[13],
+        },
+        {
+            "source_system": "cloudagent",
+            "kind": "dial_status",
+            "raw_value": "Busy",
+            "occurrences": 2,
+            "first_seen": at[11],
+            "last_seen": at[11],
+        },
+        {
+            "source_system": "cloudagent",
+            "kind": "dial_status",
+            "raw_value": "no answer",
+            "occurrences": 1,
+            "first_seen": datetime(2026, 7, 1, 4, 30, tzinfo=UTC),
+            "last_seen": datetime(2026, 7, 1, 4, 30, tzinfo=UTC),
+        },
+        {
+            "source_system": "cloudagent",
+            "kind": "disposition",
+            "raw_value": "language barrier",
+            "occurrences": 1,
+            "first_seen": at[14],
+            "last_seen": at[14],
+        },
+    ]
+    [disposition] = marts["dispositions_daily"]
+    assert (disposition["disposition"], disposition["category"]) == (
+        "language barrier",
+        "unmapped",
+    )
+
+
+def test_cloudagent_zero_denominators_give_none():
+    marts = compute_cloudagent_marts(
+        ca_world(
+            [
+                ca_row("2026-07-01 10:00:00", "NoAnswer", lead="", phone=""),
+                ca_row("2026-07-01 10:05:00", "Fail", lead=None, phone=None),
+            ]
+        )
+    )
+    [row] = marts["dial_outcomes_daily"]
+    assert (row["attempts"], row["leads_dialled"], row["attempts_per_lead"]) == (2, 0, None)
+    assert (row["live_answers"], row["abandon_rate"]) == (0, None)
+    assert (row["connect_rate"], row["live_answer_rate"]) == (0.0, 0.0)
+
+
+def test_cloudagent_no_rows_no_marts_and_offsets_are_rejected():
+    assert compute_cloudagent_marts(ca_world()) == {
+        "dial_outcomes_daily": [],
+        "dispositions_daily": [],
+        "agent_performance_daily": [],
+        "unmapped_statuses": [],
+    }
+    with pytest.raises(ValueError, match="offset"):
+        compute_cloudagent_marts(ca_world([ca_row("2026-07-01T10:00:00+05:30")]))
 
 
 # --- lead_status_history ---------------------------------------------------------------

@@ -5,6 +5,7 @@
     dialer-warehouse transform [--warehouse PATH] [--full-refresh]
     dialer-warehouse export [--warehouse PATH]
     dialer-warehouse demo [--warehouse PATH] [--advance-days N]
+    dialer-warehouse callbacks serve [--listen HOST:PORT] [--warehouse PATH]
 
 Exit codes: 0 success; 1 a step failed; 2 bad configuration or usage. Failures print
 one line on stderr (a traceback only with `--verbose`).
@@ -58,6 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="move the simulator's clock N days past today (new data, late updates)",
     )
+    callbacks = commands.add_parser(
+        "callbacks", help="the CloudAgent callback receiver as a long-lived service"
+    )
+    callback_commands = callbacks.add_subparsers(dest="callbacks_command", required=True)
+    serve = callback_commands.add_parser(
+        "serve", help="receive CloudAgent callbacks and land them durably until stopped"
+    )
+    serve.add_argument("--warehouse", metavar="PATH", help="as for run (finds the landing folder)")
+    serve.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="address to listen on (default: SOURCES__CLOUDAGENT__CALLBACK_LISTEN)",
+    )
     return parser
 
 
@@ -109,6 +123,10 @@ def _dispatch(args: argparse.Namespace, stdout: RedactingStream, stderr: Redacti
     elif args.command == "export":
         written = job.export_step(location)
         print(f"Exported {len(written)} marts to {location.exports_dir}", file=stdout)
+    elif args.command == "callbacks":
+        from warehouse.callback_service import serve_callbacks
+
+        serve_callbacks(location, args.listen, out=stdout)
     elif args.command == "demo":
         from warehouse.demo import run_demo
 

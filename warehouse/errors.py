@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 import requests
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
+from sources.cloudagent.client import VendorError
+from sources.common.config_errors import SourceConfigError
 from sources.common.timestamps import BadRecordError
 from sources.qvoice.auth import LoginError
 
@@ -62,6 +64,10 @@ def explain(error: BaseException, source: str, credentials: str = "its credentia
             return JobError(f"{source}: missing configuration {missing} (set {env})", EXIT_CONFIG)
         if isinstance(cause, BadRecordError):
             return JobError(f"{source}: bad input: {cause}")
+        if isinstance(cause, SourceConfigError):
+            return JobError(f"{source}: {cause}", EXIT_CONFIG)
+        if isinstance(cause, VendorError):
+            return _vendor_error(source, cause, credentials)
         if isinstance(cause, LoginError):
             return JobError(f"{source}: {cause}; check {credentials}")
         if isinstance(cause, requests.HTTPError) and cause.response is not None:
@@ -83,6 +89,19 @@ def _http_error(source: str, response: requests.Response, credentials: str) -> J
         )
     retried = " after retries" if status == 429 or status >= 500 else ""
     return JobError(f"{source}: HTTP {status} at {where}{retried}")
+
+
+def _vendor_error(source: str, error: VendorError, credentials: str) -> JobError:
+    """An error body from the vendor (CloudAgent answers errors with HTTP 200)."""
+    message = error.message
+    if message in ("apiKey is invalid", "Authentication failed", "userName is invalid"):
+        return JobError(
+            f"{source}: the API refused the credentials ({message}); check {credentials}"
+        )
+    if message.startswith("callBackUrl"):
+        hint = "check SOURCES__CLOUDAGENT__CALLBACK_PUBLIC_URL"
+        return JobError(f"{source}: the vendor refused the callback URL ({message}); {hint}")
+    return JobError(f"{source}: {error}")
 
 
 def _where(url: str | None) -> str:

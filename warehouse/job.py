@@ -23,10 +23,12 @@ class JobResult:
     exports: list[Path] = field(default_factory=list)
 
 
-def load_step(location: WarehouseLocation, source_names: list[str] | None) -> list[SourceLoad]:
+def load_sources(
+    location: WarehouseLocation, source_names: list[str] | None
+) -> tuple[list[SourceLoad], JobError | None]:
     """Load each selected source; a failing source does not stop the others.
 
-    Raises the first failure (with every failed source named) once all have run.
+    Returns the loads that succeeded and, if any failed, one JobError naming them all.
     """
     loads, failures = [], []
     for spec in select_sources(source_names):
@@ -35,10 +37,17 @@ def load_step(location: WarehouseLocation, source_names: list[str] | None) -> li
             loads.append(load_source(spec, location))
         except Exception as error:
             failures.append(explain(error, spec.name, spec.credential_settings))
-    if failures:
-        first = failures[0]
-        others = "; ".join(str(f) for f in failures[1:])
-        raise JobError(f"{first}; {others}" if others else str(first), first.exit_code)
+    if not failures:
+        return loads, None
+    message = "; ".join(str(failure) for failure in failures)
+    return loads, JobError(message, max(failure.exit_code for failure in failures))
+
+
+def load_step(location: WarehouseLocation, source_names: list[str] | None) -> list[SourceLoad]:
+    """Load the selected sources; raises the failures once all have run."""
+    loads, failure = load_sources(location, source_names)
+    if failure:
+        raise failure
     return loads
 
 
@@ -55,8 +64,16 @@ def export_step(location: WarehouseLocation) -> list[Path]:
 
 
 def run_job(location: WarehouseLocation, source_names: list[str] | None = None) -> JobResult:
-    """Load, then transform, then export."""
-    result = JobResult(loads=load_step(location, source_names))
-    transform_step(location)
-    result.exports = export_step(location)
+    """Load, then transform, then export.
+
+    When some sources fail, the marts are still rebuilt from what did load (and what
+    earlier nights loaded); the run then fails with the sources' reasons.
+    """
+    loads, failure = load_sources(location, source_names)
+    result = JobResult(loads=loads)
+    if loads:
+        transform_step(location)
+        result.exports = export_step(location)
+    if failure:
+        raise failure
     return result

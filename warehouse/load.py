@@ -76,20 +76,30 @@ def pipeline_for(spec: SourceSpec, location: WarehouseLocation) -> dlt.Pipeline:
     )
 
 
-def load_source(spec: SourceSpec, location: WarehouseLocation) -> SourceLoad:
-    """Extract, normalize and load one source; finishes a package a crash left behind first."""
+def load_source(
+    spec: SourceSpec, location: WarehouseLocation, overrides: dict | None = None
+) -> SourceLoad:
+    """Extract, normalize and load one source; finishes a package a crash left behind first.
+
+    `overrides` are passed to the source function (tests inject clocks and limiters).
+    Problems the source met without stopping (a refused campaign) are raised as a
+    JobError after its data is committed.
+    """
     pipeline = pipeline_for(spec, location)
     if pipeline.has_pending_data:
         # an earlier run died after extracting: normalize and load its package first
         log.info("%s: finishing a load left pending by an earlier run", spec.name)
         pipeline.run(loader_file_format="parquet")
     before = table_row_counts(location, spec.dataset)
-    pipeline.run(spec.build(), loader_file_format="parquet")
+    run = spec.build(location, overrides or {})
+    pipeline.run(run.source, loader_file_format="parquet")
     after = table_row_counts(location, spec.dataset)
     normalized = pipeline.last_trace.last_normalize_info
     counts = normalized.row_counts if normalized else {}
     read = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
     new = {table: after.get(table, 0) - before.get(table, 0) for table in after}
+    if run.problems:
+        raise JobError(f"{spec.name}: " + "; ".join(run.problems))
     return SourceLoad(spec.name, read, new)
 
 

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import dlt
 from dlt.extract.source import DltSource
+
+from warehouse.paths import WarehouseLocation
+
+
+@dataclass
+class SourceRun:
+    """A source built for one run, and the problems it met that did not stop it
+    (e.g. one CloudAgent campaign refused while the others loaded)."""
+
+    source: DltSource
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -16,7 +28,7 @@ class SourceSpec:
     name: str
     dataset: str
     default_timezone: str
-    build: Callable[[], DltSource]
+    build: Callable[[WarehouseLocation, dict[str, Any]], SourceRun]
     secret_keys: tuple[str, ...]
     other_credential_keys: tuple[str, ...] = ()
 
@@ -42,21 +54,44 @@ class SourceSpec:
         return values
 
 
-def _ipscape() -> DltSource:
+def _ipscape(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:
     from sources.ipscape import ipscape
 
-    return ipscape()
+    return SourceRun(ipscape(**overrides))
 
 
-def _qvoice() -> DltSource:
+def _qvoice(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:
     from sources.qvoice import qvoice
 
-    return qvoice()
+    return SourceRun(qvoice(**overrides))
+
+
+def _cloudagent(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:
+    from sources.cloudagent import cloudagent
+
+    problems: list[str] = []
+    settings = {"landing_dir": str(callback_landing_dir(location)), "problems": problems}
+    return SourceRun(cloudagent(**(settings | overrides)), problems)
+
+
+def callback_landing_dir(location: WarehouseLocation) -> str:
+    """Where CloudAgent callbacks land: `SOURCES__CLOUDAGENT__LANDING_DIR`, else beside
+    the warehouse (`<warehouse folder>/landing/cloudagent`)."""
+    configured = dlt.config.get("sources.cloudagent.landing_dir")
+    return configured or str(location.database.parent / "landing" / "cloudagent")
 
 
 SOURCES: dict[str, SourceSpec] = {
     "ipscape": SourceSpec("ipscape", "ipscape_raw", "Australia/Sydney", _ipscape, ("api_token",)),
     "qvoice": SourceSpec(
         "qvoice", "qvoice_raw", "UTC", _qvoice, ("username", "password", "domain"), ("account_id",)
+    ),
+    "cloudagent": SourceSpec(
+        "cloudagent",
+        "cloudagent_raw",
+        "Asia/Kolkata",
+        _cloudagent,
+        ("api_key", "callback_secret"),
+        ("user_name",),
     ),
 }

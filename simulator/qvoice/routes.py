@@ -32,6 +32,8 @@ CAMPAIGN_LEADS_PATH = "/api/v2/config/campaigns/{campaign_id}/leads"
 CAMPAIGNS_STATUS_PATH = "/api/v2/reports/campaigns/leads/status"
 QUEUES_STATUS_PATH = "/callcenter/queues/status"
 ACCOUNT_HEADER = "X-Account-ID"
+PATH_PREFIXES = ("/api/", "/callcenter/")
+"""Where QVoice's paths start (it may share the host root with CloudAgent)."""
 
 INVALID = {"message": "The information sent is invalid."}
 REFUSALS = {401: {"message": "Unauthorized"}, FORBIDDEN: {"message": "Forbidden"}}

@@ -15,6 +15,11 @@ qvoice_campaign_ids as (
     select * from {{ ref('qvoice_campaign_ids') }}
 ),
 
+cloudagent_dials as (
+    select * from {{ ref('cloudagent_dials') }}
+    where agent_id is not null
+),
+
 campaigns as (
     select * from {{ ref('campaigns') }}
 ),
@@ -68,10 +73,31 @@ qvoice as (
         on qvoice_history.campaign_name = qvoice_campaign_ids.campaign_name
 ),
 
+-- CloudAgent: a dial with an agent; talk is callDuration; no wrap codes, hold or wrap
+cloudagent as (
+    select
+        'cloudagent' as source_system,
+        attempt_id as interaction_id,
+        attempt_id,
+        campaign_name as campaign_id,
+        campaign_name,
+        agent_id,
+        agent_name,
+        last_dialed_at as started_at,
+        disposition as disposition_raw,
+        cast(null as varchar) as disposition_code,
+        coalesce(talk_seconds, 0) as talk_seconds,
+        0 as hold_seconds,
+        0 as wrap_seconds
+    from cloudagent_dials
+),
+
 interactions as (
     select * from ipscape
     union all
     select * from qvoice
+    union all
+    select * from cloudagent
 ),
 
 located as (

@@ -76,10 +76,23 @@ qvoice as (
     where not is_reported
 ),
 
+-- CloudAgent names campaigns and has no ids: the name is the id
+cloudagent as (
+    select distinct
+        'cloudagent' as source_system,
+        campaign_name as campaign_id,
+        campaign_name,
+        null as campaign_timezone,
+        false as is_listed
+    from {{ ref('stg_cloudagent__dial_status') }}
+),
+
 campaigns as (
     select * from ipscape
     union all
     select * from qvoice
+    union all
+    select * from cloudagent
 )
 
 select

@@ -13,6 +13,10 @@ qvoice_campaign_ids as (
     select * from {{ ref('qvoice_campaign_ids') }}
 ),
 
+cloudagent_dials as (
+    select * from {{ ref('cloudagent_dials') }}
+),
+
 campaigns as (
     select * from {{ ref('campaigns') }}
 ),
@@ -62,10 +66,30 @@ qvoice as (
         on qvoice_history.campaign_name = qvoice_campaign_ids.campaign_name
 ),
 
+-- CloudAgent names its campaigns (no ids) and gives the talk time of a connect
+cloudagent as (
+    select
+        'cloudagent' as source_system,
+        attempt_id,
+        campaign_name as campaign_id,
+        campaign_name,
+        lead_id,
+        lead_key,
+        dial_status,
+        cast(null as varchar) as dial_status_code,
+        last_dialed_at as dialled_at,
+        cast(null as timestamptz) as answered_at,
+        cast(null as timestamptz) as hung_up_at,
+        coalesce(talk_seconds, 0) as vendor_talk_seconds
+    from cloudagent_dials
+),
+
 attempts as (
     select * from ipscape
     union all
     select * from qvoice
+    union all
+    select * from cloudagent
 ),
 
 classified as (

@@ -1,0 +1,5 @@
+"""A source's configuration is unusable: the message names the setting."""
+
+
+class SourceConfigError(ValueError):
+    pass
