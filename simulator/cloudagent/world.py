@@ -27,7 +27,12 @@ from simulator.cloudagent.config import CloudAgentConfig
 from simulator.cloudagent.delivery import Callback, Courier, Delivery
 from simulator.cloudagent.facts import Lead
 from simulator.cloudagent.generator import DayGenerator
-from simulator.cloudagent.params import TOO_MANY_REQUESTS, InvalidRequest, report_query
+from simulator.cloudagent.params import (
+    TOO_MANY_REQUESTS,
+    InvalidRequest,
+    callback_url,
+    report_query,
+)
 from simulator.cloudagent.report import ReportQuery, report_rows
 from simulator.cloudagent.throttle import Throttle
 from simulator.qvoice.ids import hex_id
@@ -235,7 +240,7 @@ class CloudAgentWorld:
         if rows_file is not None:
             self._files[rows_file.name] = rows_file
         callback = Callback(
-            unique_id, campaign_name, body["callBackUrl"].strip(), payload, rows, plan.copies
+            unique_id, campaign_name, callback_url(body), payload, rows, plan.copies
         )
         if plan.held:
             self.courier.hold(callback)

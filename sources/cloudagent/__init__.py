@@ -35,7 +35,7 @@ from dlt.sources import DltResource
 from dlt.sources.helpers import requests as retrying_requests
 
 from sources.cloudagent import columns
-from sources.cloudagent.callbacks import parse_callback
+from sources.cloudagent.callbacks import ParsedCallback, parse_callback
 from sources.cloudagent.client import CloudAgentClient, VendorError
 from sources.cloudagent.landing import CallbackLanding
 from sources.cloudagent.limiter import RateLimiter
@@ -107,33 +107,29 @@ def cloudagent(
     else:
         today = pendulum.now(timezone).date()
         start = parse_start_date(today.subtract(days=DEFAULT_BACKFILL_DAYS), timezone)
-    public_url = callback_public_url or (
-        f"http://{callback_listen}{CALLBACK_PATH}" if callback_listen else None
-    )
-    if not public_url:
+    if not (callback_public_url or callback_listen):
         raise SourceConfigError(
             "set SOURCES__CLOUDAGENT__CALLBACK_PUBLIC_URL or SOURCES__CLOUDAGENT__CALLBACK_LISTEN"
         )
-    callback_url = f"{public_url.rstrip('/')}/{callback_secret}"
 
-    def dial_status() -> Iterator[Any]:
-        state = dlt.current.resource_state()
+    collected: list[tuple[ParsedCallback, list[dict]]] = []
+
+    def night() -> list[tuple[ParsedCallback, list[dict]]]:
+        """Request, wait and read the landed callbacks, once for both resources."""
+        if collected:
+            return collected
+        state = dlt.current.source_state().setdefault("dial_status_windows", {})
         book = WindowBook(state)
         landing.archive(state.get("loaded_files", []))
         state["loaded_files"] = []
         now = clock()
         book.forget_stale(now)
-        with _receiver(callback_listen, landing, callback_secret):
+        with _receiver(callback_listen, landing, callback_secret) as listening_url:
+            public_url = callback_public_url or listening_url
+            callback_url = f"{public_url.rstrip('/')}/{callback_secret}"
+            lag = timedelta(minutes=lag_minutes)
             requested = _request_windows(
-                client,
-                book,
-                campaign_names,
-                start,
-                now,
-                timezone,
-                timedelta(minutes=lag_minutes),
-                callback_url,
-                problems,
+                client, book, campaign_names, start, now, timezone, lag, callback_url, problems
             )
             _wait_for(landing, requested, callback_wait_seconds)
         for parsed in (parse_callback(c, retrying_requests.get) for c in landing.pending()):
@@ -144,30 +140,22 @@ def cloudagent(
                 )
                 for row in parsed.rows
             ]
-            if rows:
-                yield rows
-            yield dlt.mark.with_hints(
-                {
-                    "callback_file": callback.path.name,
-                    "unique_id": callback.unique_id,
-                    "campaign_name": parsed.campaign_name,
-                    "received_at": callback.received_at,
-                    "content_type": callback.content_type,
-                    "row_count": len(rows),
-                    "parse_error": parsed.error,
-                },
-                dlt.mark.make_hints(
-                    table_name="callbacks",
-                    write_disposition="merge",
-                    primary_key=["callback_file"],
-                ),
-                create_table_variant=True,
-            )
+            collected.append((parsed, rows))
             if parsed.error:
                 logger.warning(f"cloudagent: callback {callback.path.name}: {parsed.error}")
             if not parsed.retry_later:
                 state["loaded_files"].append(callback.path.name)
                 book.loaded(callback.unique_id)
+        collected.append((None, []))  # marks the night as read, even with no callbacks
+        return collected
+
+    def dial_status() -> Iterator[list[dict]]:
+        for _, rows in night():
+            if rows:
+                yield rows
+
+    def callbacks() -> Iterator[list[dict]]:
+        yield [_callback_summary(parsed, rows) for parsed, rows in night() if parsed]
 
     return [
         dlt.resource(
@@ -176,8 +164,29 @@ def cloudagent(
             write_disposition="merge",
             primary_key=["campaign_name", "lead_key", "last_dialed_time", "updated_date"],
             columns=columns.DIAL_STATUS,
-        )
+        ),
+        dlt.resource(
+            callbacks,
+            name="callbacks",
+            write_disposition="merge",
+            primary_key="callback_file",
+            columns=columns.CALLBACKS,
+        ),
     ]
+
+
+def _callback_summary(parsed: ParsedCallback, rows: list[dict]) -> dict:
+    """One landed body: what it was and what came of it (`parse_error` NULL when read)."""
+    callback = parsed.callback
+    return {
+        "callback_file": callback.path.name,
+        "unique_id": callback.unique_id,
+        "campaign_name": parsed.campaign_name,
+        "received_at": callback.received_at,
+        "content_type": callback.content_type,
+        "row_count": len(rows),
+        "parse_error": parsed.error,
+    }
 
 
 def _request_windows(
@@ -218,13 +227,16 @@ def _wait_for(landing: CallbackLanding, unique_ids: set[str], timeout_seconds: f
 
 
 @contextlib.contextmanager
-def _receiver(listen: str | None, landing: CallbackLanding, secret: str) -> Iterator[None]:
+def _receiver(listen: str | None, landing: CallbackLanding, secret: str) -> Iterator[str | None]:
+    """The embedded receiver for the run, if `listen` is set; yields its callback URL
+    (with the port actually bound, so `host:0` picks a free one)."""
     if not listen:
-        yield
+        yield None
         return
     host, _, port = listen.rpartition(":")
-    with BackgroundServer(callback_app(landing, secret), host or "127.0.0.1", int(port)):
-        yield
+    host = host or "127.0.0.1"
+    with BackgroundServer(callback_app(landing, secret), host, int(port)) as server:
+        yield f"http://{host}:{server.port}{CALLBACK_PATH}"
 
 
 def _local(moment: datetime, zone: str) -> datetime:

@@ -29,3 +29,13 @@ DIAL_STATUS = typed_columns(
     _unique_id="text",
     _received_at="timestamp",
 )
+
+CALLBACKS = typed_columns(
+    callback_file="text",
+    unique_id="text",
+    campaign_name="text",
+    received_at="timestamp",
+    content_type="text",
+    row_count="bigint",
+    parse_error="text",
+)
