@@ -152,6 +152,8 @@ def test_demo_runs_twice_and_the_second_finds_nothing_new(tmp_path: Path) -> Non
         assert campaign in first.stdout
     assert "qvoice_raw.leads_history" in first.stdout
     assert "Solar Leads" in first.stdout
+    assert "cloudagent_raw.dial_status" in first.stdout
+    assert "Loan_Offers" in first.stdout
     assert {p.name for p in (database.parent / "exports").iterdir()} == {
         "dial_outcomes_daily.parquet",
         "dispositions_daily.parquet",
