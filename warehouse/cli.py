@@ -6,9 +6,11 @@
     dialer-warehouse export [--warehouse PATH]
     dialer-warehouse demo [--warehouse PATH] [--advance-days N]
     dialer-warehouse callbacks serve [--listen HOST:PORT] [--warehouse PATH]
+    dialer-warehouse status [--warehouse PATH] [--max-age-hours H]
 
-Exit codes: 0 success; 1 a step failed; 2 bad configuration or usage. Failures print
-one line on stderr (a traceback only with `--verbose`).
+Exit codes: 0 success; 1 a step failed; 2 bad configuration or usage; 3 another run
+holds the warehouse; 4 another process held the DuckDB file past the wait; 5 (`status`)
+a source is stale. Failures print one line on stderr (a traceback only with `--verbose`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import logging
 import sys
 import traceback
 
-from warehouse.paths import resolve_warehouse, use_project_config
+from warehouse.errors import JobError
+from warehouse.paths import WarehouseLocation, resolve_warehouse, use_project_config
 from warehouse.redaction import RedactingStream
+from warehouse.run_log import RunRecord
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +56,19 @@ def build_parser() -> argparse.ArgumentParser:
     transform.add_argument("--full-refresh", action="store_true", help="rebuild every model")
     add("export", "write each mart to warehouse/exports/<mart>.parquet")
     demo = add("demo", "run the nightly job against the built-in vendor simulator")
+    status = commands.add_parser(
+        "status",
+        help="the last runs and each source's freshness; exit 5 when a source is stale",
+        description="the last runs and each source's freshness; exit 5 when a source is stale",
+    )
+    status.add_argument("--warehouse", metavar="PATH", help="as for run")
+    status.add_argument(
+        "--max-age-hours",
+        type=float,
+        default=36.0,
+        metavar="H",
+        help="a configured source whose newest record is older than this is stale (default 36)",
+    )
     demo.add_argument(
         "--advance-days",
         type=int,
@@ -86,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=stderr,
     )
     try:
-        from warehouse.errors import EXIT_FAILED, JobError
+        from warehouse.errors import EXIT_FAILED
         from warehouse.registry import SOURCES
 
         for spec in SOURCES.values():
@@ -107,31 +124,74 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = stdout._stream, stderr._stream
 
 
+WRITING_COMMANDS = ("run", "load", "transform", "export", "demo")
+
+
 def _dispatch(args: argparse.Namespace, stdout: RedactingStream, stderr: RedactingStream) -> int:
+    location = resolve_warehouse(args.warehouse)
+    if args.command == "status":
+        from warehouse.status import print_status
+
+        return print_status(location, args.max_age_hours, out=stdout)
+    if args.command == "callbacks":
+        from warehouse.callback_service import serve_callbacks
+
+        serve_callbacks(location, args.listen, out=stdout)
+        return 0
+    from warehouse.file_access import wait_for_write_access
+    from warehouse.run_lock import run_lock
+
+    with run_lock(location, args.command):
+        wait_for_write_access(location)
+        _logged_run(location, args, stdout, stderr)
+    return 0
+
+
+def _logged_run(
+    location: WarehouseLocation,
+    args: argparse.Namespace,
+    stdout: RedactingStream,
+    stderr: RedactingStream,
+) -> None:
+    """Run one writing command with its row in `ops.runs` (started, then finished)."""
+    from warehouse import run_log
+
+    record = run_log.RunRecord(args.command)
+    run_log.record_start(location, record)
+    try:
+        _run_command(location, args, record, stdout, stderr)
+    except Exception as error:
+        message = str(error) if isinstance(error, JobError) else f"{type(error).__name__}: {error}"
+        run_log.record_end(location, record, stderr.scrub(message))
+        raise
+    run_log.record_end(location, record, None)
+
+
+def _run_command(
+    location: WarehouseLocation,
+    args: argparse.Namespace,
+    record: RunRecord,
+    stdout: RedactingStream,
+    stderr: RedactingStream,
+) -> None:
     from warehouse import job, summary
 
-    location = resolve_warehouse(args.warehouse)
     if args.command == "run":
-        result = job.run_job(location, args.source)
+        result = job.run_job(location, args.source, record)
         print(summary.format_loads(result.loads), file=stdout)
         print(f"Exported {len(result.exports)} marts to {location.exports_dir}", file=stdout)
     elif args.command == "load":
-        print(summary.format_loads(job.load_step(location, args.source)), file=stdout)
+        print(summary.format_loads(job.load_step(location, args.source, record)), file=stdout)
     elif args.command == "transform":
         job.transform_step(location, full_refresh=args.full_refresh)
         print(f"Transforms built in {location.database}", file=stdout)
     elif args.command == "export":
         written = job.export_step(location)
         print(f"Exported {len(written)} marts to {location.exports_dir}", file=stdout)
-    elif args.command == "callbacks":
-        from warehouse.callback_service import serve_callbacks
-
-        serve_callbacks(location, args.listen, out=stdout)
     elif args.command == "demo":
         from warehouse.demo import run_demo
 
-        run_demo(location, advance_days=args.advance_days, out=stdout, secrets=[stderr, stdout])
-    return 0
+        run_demo(location, args.advance_days, stdout, [stderr, stdout], record)
 
 
 def _fail(args: argparse.Namespace, stderr: RedactingStream, message: str) -> None:

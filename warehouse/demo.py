@@ -16,6 +16,7 @@ import pendulum
 from warehouse import job, summary
 from warehouse.paths import WarehouseLocation
 from warehouse.redaction import RedactingStream
+from warehouse.run_log import RunRecord
 
 DEMO_ZONE = "Australia/Sydney"
 DEMO_BACKFILL_DAYS = 30
@@ -27,6 +28,7 @@ def run_demo(
     advance_days: int,
     out: TextIO,
     secrets: list[RedactingStream],
+    record: RunRecord | None = None,
 ) -> None:
     """Serve the three simulated vendors on 127.0.0.1, run the job, summarize."""
     from simulator import (
@@ -70,7 +72,7 @@ def run_demo(
             SOURCES__CLOUDAGENT__CALLBACK_WAIT_SECONDS="30",
             SOURCES__CLOUDAGENT__START_DATE=start_date.isoformat(),
         )
-        result = job.run_job(location, ["ipscape", "qvoice", "cloudagent"])
+        result = job.run_job(location, ["ipscape", "qvoice", "cloudagent"], record)
     print(summary.format_loads(result.loads), file=out)
     print(summary.format_last_day(location), file=out)
     print(f"Warehouse: {location.database}", file=out)

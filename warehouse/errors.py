@@ -1,8 +1,4 @@
-"""One-line reasons for the failures a nightly job meets.
-
-Exit codes: 0 success, 1 a step failed (API, data, transform, export), 2 bad
-configuration or usage.
-"""
+"""One-line reasons for the failures a nightly job meets, and the exit codes."""
 
 from __future__ import annotations
 
@@ -19,6 +15,9 @@ from sources.qvoice.auth import LoginError
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+EXIT_LOCKED = 3  # another run holds the warehouse
+EXIT_BUSY = 4  # another process (a reader) holds the DuckDB file past the wait
+EXIT_STALE = 5  # `status`: a source's newest record is older than the threshold
 
 
 class JobError(Exception):

@@ -10,6 +10,7 @@ from warehouse.errors import JobError, explain
 from warehouse.export import export_marts
 from warehouse.load import SourceLoad, load_source, select_sources
 from warehouse.paths import WarehouseLocation
+from warehouse.run_log import RunRecord
 from warehouse.transform import build_transforms
 
 log = logging.getLogger("dialer_warehouse")
@@ -24,28 +25,40 @@ class JobResult:
 
 
 def load_sources(
-    location: WarehouseLocation, source_names: list[str] | None
+    location: WarehouseLocation,
+    source_names: list[str] | None,
+    record: RunRecord | None = None,
 ) -> tuple[list[SourceLoad], JobError | None]:
     """Load each selected source; a failing source does not stop the others.
 
     Returns the loads that succeeded and, if any failed, one JobError naming them all.
+    Counts go to `record` (the run's `ops.runs` row) as each source finishes.
     """
     loads, failures = [], []
     for spec in select_sources(source_names):
         log.info("%s: loading into %s", spec.name, spec.dataset)
         try:
-            loads.append(load_source(spec, location))
+            load = load_source(spec, location)
         except Exception as error:
             failures.append(explain(error, spec.name, spec.credential_settings))
+            continue
+        loads.append(load)
+        if record is not None:
+            record.rows_loaded[spec.name] = load.rows
+            record.rows_new[spec.name] = load.new_rows
     if not failures:
         return loads, None
     message = "; ".join(str(failure) for failure in failures)
     return loads, JobError(message, max(failure.exit_code for failure in failures))
 
 
-def load_step(location: WarehouseLocation, source_names: list[str] | None) -> list[SourceLoad]:
+def load_step(
+    location: WarehouseLocation,
+    source_names: list[str] | None,
+    record: RunRecord | None = None,
+) -> list[SourceLoad]:
     """Load the selected sources; raises the failures once all have run."""
-    loads, failure = load_sources(location, source_names)
+    loads, failure = load_sources(location, source_names, record)
     if failure:
         raise failure
     return loads
@@ -63,13 +76,17 @@ def export_step(location: WarehouseLocation) -> list[Path]:
     return export_marts(location)
 
 
-def run_job(location: WarehouseLocation, source_names: list[str] | None = None) -> JobResult:
+def run_job(
+    location: WarehouseLocation,
+    source_names: list[str] | None = None,
+    record: RunRecord | None = None,
+) -> JobResult:
     """Load, then transform, then export.
 
     When some sources fail, the marts are still rebuilt from what did load (and what
     earlier nights loaded); the run then fails with the sources' reasons.
     """
-    loads, failure = load_sources(location, source_names)
+    loads, failure = load_sources(location, source_names, record)
     result = JobResult(loads=loads)
     if loads:
         transform_step(location)

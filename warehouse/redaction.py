@@ -29,6 +29,10 @@ class RedactingStream:
             set(self._secrets) | {s for s in secrets if s}, key=len, reverse=True
         )
 
+    def scrub(self, text: str) -> str:
+        """`text` with this stream's secrets masked (for text stored, not printed)."""
+        return redact(text, self._secrets)
+
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
 

@@ -31,6 +31,7 @@ class SourceSpec:
     build: Callable[[WarehouseLocation, dict[str, Any]], SourceRun]
     secret_keys: tuple[str, ...]
     other_credential_keys: tuple[str, ...] = ()
+    newest_record_sql: str = ""  # the newest loaded record's time (UTC), for freshness
 
     @property
     def credential_settings(self) -> str:
@@ -82,9 +83,22 @@ def callback_landing_dir(location: WarehouseLocation) -> str:
 
 
 SOURCES: dict[str, SourceSpec] = {
-    "ipscape": SourceSpec("ipscape", "ipscape_raw", "Australia/Sydney", _ipscape, ("api_token",)),
+    "ipscape": SourceSpec(
+        "ipscape",
+        "ipscape_raw",
+        "Australia/Sydney",
+        _ipscape,
+        ("api_token",),
+        newest_record_sql="select max(timestamps__dialled) from ipscape_raw.dialler_attempts",
+    ),
     "qvoice": SourceSpec(
-        "qvoice", "qvoice_raw", "UTC", _qvoice, ("username", "password", "domain"), ("account_id",)
+        "qvoice",
+        "qvoice_raw",
+        "UTC",
+        _qvoice,
+        ("username", "password", "domain"),
+        ("account_id",),
+        newest_record_sql="select to_timestamp(max(timestamp)) from qvoice_raw.leads_history",
     ),
     "cloudagent": SourceSpec(
         "cloudagent",
@@ -93,5 +107,6 @@ SOURCES: dict[str, SourceSpec] = {
         _cloudagent,
         ("api_key", "callback_secret"),
         ("user_name",),
+        newest_record_sql="select max(updated_at) from cloudagent_raw.dial_status",
     ),
 }

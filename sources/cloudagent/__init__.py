@@ -52,7 +52,7 @@ from sources.cloudagent.settings import (
 from sources.cloudagent.windows import WindowBook
 from sources.common.background_server import BackgroundServer
 from sources.common.config_errors import SourceConfigError
-from sources.common.timestamps import parse_start_date
+from sources.common.timestamps import backfill_start
 
 POLL_SECONDS = 0.05
 
@@ -102,11 +102,7 @@ def cloudagent(
     clock = clock or (lambda: datetime.now(UTC))
     problems = problems if problems is not None else []
     client = CloudAgentClient(base_url, api_key, user_name, limiter)
-    if start_date:
-        start = parse_start_date(start_date, timezone)
-    else:
-        today = pendulum.now(timezone).date()
-        start = parse_start_date(today.subtract(days=DEFAULT_BACKFILL_DAYS), timezone)
+    start = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     if not (callback_public_url or callback_listen):
         raise SourceConfigError(
             "set SOURCES__CLOUDAGENT__CALLBACK_PUBLIC_URL or SOURCES__CLOUDAGENT__CALLBACK_LISTEN"

@@ -58,3 +58,11 @@ def parse_start_date(value: str | date | datetime, zone: str) -> datetime:
 def format_filter_timestamp(moment: datetime) -> str:
     """A UTC filter value with an explicit `Z` offset, e.g. `2026-10-04T13:00:00Z`."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def backfill_start(start_date: str | None, zone: str, default_days: int) -> datetime:
+    """The first backfill instant: `start_date` (a date means local midnight in `zone`),
+    else local midnight `default_days` days before today, as aware UTC."""
+    if start_date:
+        return parse_start_date(start_date, zone)
+    return local_midnight_utc(pendulum.now(zone).date().subtract(days=default_days), zone)

@@ -18,10 +18,9 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import dlt
-import pendulum
 from dlt.sources import DltResource
 
-from sources.common.timestamps import parse_start_date
+from sources.common.timestamps import backfill_start
 from sources.ipscape import columns
 from sources.ipscape.helpers import IpscapeClient, window_params
 from sources.ipscape.records import (
@@ -54,12 +53,6 @@ from sources.ipscape.settings import (
 SECONDS_PER_DAY = 86_400
 
 
-def default_start_date(timezone: str) -> datetime:
-    """Local midnight `DEFAULT_BACKFILL_DAYS` days before today, in UTC."""
-    today = pendulum.now(timezone).date()
-    return parse_start_date(today.subtract(days=DEFAULT_BACKFILL_DAYS), timezone)
-
-
 @dlt.source(name="ipscape", section="ipscape")
 def ipscape(
     base_url: str = dlt.config.value,
@@ -79,7 +72,7 @@ def ipscape(
         lag_days: Days re-read back from the newest loaded record, for late updates.
     """
     client = IpscapeClient(base_url, api_token, timezone)
-    initial = parse_start_date(start_date, timezone) if start_date else default_start_date(timezone)
+    initial = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     lag_seconds = lag_days * SECONDS_PER_DAY
     # Cursors keep no boundary hashes (primary_key=()): the merge on the table's key
     # already drops re-read records, and the raw item has no flattened key to hash.

@@ -19,10 +19,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import dlt
-import pendulum
 from dlt.sources import DltResource
 
-from sources.common.timestamps import parse_start_date
+from sources.common.timestamps import backfill_start
 from sources.qvoice import columns
 from sources.qvoice.auth import QVoiceLogin
 from sources.qvoice.helpers import QVoiceClient
@@ -72,11 +71,7 @@ def qvoice(
     """
     auth = QVoiceLogin(base_url, username, password, domain, account_id)
     client = QVoiceClient(base_url, auth, page_size)
-    if start_date:
-        initial = parse_start_date(start_date, timezone)
-    else:
-        today = pendulum.now(timezone).date()
-        initial = parse_start_date(today.subtract(days=DEFAULT_BACKFILL_DAYS), timezone)
+    initial = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     initial_unix = int(initial.timestamp())
     # the status report is read first: its time stamps every snapshot of this run
     status_report, snapshot_at = client.snapshot(CAMPAIGNS_STATUS_PATH)
