@@ -20,13 +20,17 @@ MARTS = (
     "agent_performance_daily",
     "unmapped_statuses",
     "lead_status_history",
+    "data_quality",
 )
+# the marts the oracle recomputes from a simulator's ground truth
+ORACLE_MARTS = MARTS[:4]
 MART_KEYS = {
     "dial_outcomes_daily": ("source_system", "campaign_id", "report_date"),
     "dispositions_daily": ("source_system", "campaign_id", "report_date", "disposition"),
     "agent_performance_daily": ("source_system", "agent_id", "report_date"),
     "unmapped_statuses": ("source_system", "kind", "raw_value"),
     "lead_status_history": ("source_system", "lead_id", "valid_from"),
+    "data_quality": ("source_system", "check_name", "table_name", "detail"),
 }
 SECRET_ENV_KEYS = ("API_TOKEN", "API_KEY", "PASSWORD", "USERNAME")
 

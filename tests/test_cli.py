@@ -4,6 +4,7 @@ never the secret."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -160,6 +161,7 @@ def test_demo_runs_twice_and_the_second_finds_nothing_new(tmp_path: Path) -> Non
         "agent_performance_daily.parquet",
         "unmapped_statuses.parquet",
         "lead_status_history.parquet",
+        "data_quality.parquet",
     }
     second = run(tmp_path, "demo", "--warehouse", str(database))
     assert second.returncode == 0, second.stderr
@@ -171,7 +173,9 @@ def test_demo_runs_twice_and_the_second_finds_nothing_new(tmp_path: Path) -> Non
     assert new_counts and set(new_counts) == {"0"}
 
 
-def test_a_bad_record_is_named_and_nothing_loaded_is_lost(simulator, tmp_path: Path) -> None:
+def test_a_bad_record_is_quarantined_and_the_rest_of_its_page_loads(
+    simulator, tmp_path: Path
+) -> None:
     server, config = simulator
     settings = {
         "SOURCES__IPSCAPE__BASE_URL": server.base_url,
@@ -181,16 +185,26 @@ def test_a_bad_record_is_named_and_nothing_loaded_is_lost(simulator, tmp_path: P
     assert run(tmp_path, "load", **settings).returncode == 0
     database = tmp_path / "wh" / "dialer.duckdb"
     before = table_counts(database)
-    bad_page = {
-        "metadata": {},
-        "items": [{"attemptId": 4242, "timestamps": {"dialled": "yesterday-ish"}}],
-    }
-    server.faults.add("/v3.0/calls/dialler", status=200, body=bad_page)
-    result = run(tmp_path, "load", **settings)
-    assert_one_line_failure(
-        result, 1, "dialler_attempts record 4242", "'timestamps.dialled'", "yesterday-ish"
-    )
-    assert table_counts(database) == before
+    good = dict(server.world.ground_truth().dialler_attempts[-1], attemptId=4241)
+    bad = {"attemptId": 4242, "timestamps": {"dialled": "yesterday-ish"}}
+    server.faults.add("/v3.0/calls/dialler", replace_body={"metadata": {}, "items": [good, bad]})
+    result = run(tmp_path, "run", **settings)
+    assert result.returncode == 0, result.stderr
+    after = table_counts(database)
+    assert after["dialler_attempts"] == before["dialler_attempts"] + 1  # the good one
+    with duckdb.connect(str(database), read_only=True) as connection:
+        quarantined = connection.execute(
+            "select resource, record_id, field, reason, record, _dlt_load_id "
+            "from ipscape_raw._quarantine"
+        ).fetchall()
+        quality = connection.execute(
+            "select check_name, table_name, detail, occurrences from marts.data_quality"
+        ).fetchall()
+    [(resource, record_id, field, reason, record, load_id)] = quarantined
+    assert (resource, record_id, field) == ("dialler_attempts", "4242", "timestamps.dialled")
+    assert "yesterday-ish" in reason and json.loads(record) == bad and load_id
+    assert ("quarantined_record", "dialler_attempts", "timestamps.dialled", 1) in quality
+    assert "_quarantine" in result.stdout
 
 
 def table_counts(database: Path) -> dict[str, int]:

@@ -23,6 +23,7 @@ from tests.oracle import compute_ipscape_marts, compute_qvoice_marts, expected_l
 from tests.support import (
     MART_KEYS,
     MARTS,
+    ORACLE_MARTS,
     assert_rows_equal,
     configure_ipscape,
     configure_qvoice,
@@ -177,7 +178,7 @@ def test_lead_status_history_equals_the_simulators_changes(nights: dict[str, Nig
 
 
 @pytest.mark.parametrize("run", ["first", "third"])
-@pytest.mark.parametrize("mart", [m for m in MARTS if m != "lead_status_history"])
+@pytest.mark.parametrize("mart", list(ORACLE_MARTS))
 def test_marts_equal_the_oracle_for_both_sources(
     nights: dict[str, Night], run: str, mart: str
 ) -> None:

@@ -46,6 +46,7 @@ def load_sources(
         if record is not None:
             record.rows_loaded[spec.name] = load.rows
             record.rows_new[spec.name] = load.new_rows
+            record.quarantined[spec.name] = load.quarantined
     if not failures:
         return loads, None
     message = "; ".join(str(failure) for failure in failures)

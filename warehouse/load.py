@@ -10,6 +10,7 @@ import dlt
 import duckdb
 from dlt.common.runtime.collector import LogCollector, NullCollector
 
+from sources.common.quarantine import QUARANTINE_TABLE
 from warehouse.errors import JobError
 from warehouse.paths import WarehouseLocation
 from warehouse.registry import SOURCES, SourceSpec
@@ -28,6 +29,11 @@ class SourceLoad:
     source: str
     rows_by_table: dict[str, int] = field(default_factory=dict)
     new_rows_by_table: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def quarantined(self) -> int:
+        """Records set aside this run (in `<source>_raw._quarantine`)."""
+        return self.rows_by_table.get(QUARANTINE_TABLE, 0)
 
     @property
     def rows(self) -> int:

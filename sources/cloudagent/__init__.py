@@ -52,7 +52,8 @@ from sources.cloudagent.settings import (
 from sources.cloudagent.windows import WindowBook
 from sources.common.background_server import BackgroundServer
 from sources.common.config_errors import SourceConfigError
-from sources.common.timestamps import backfill_start
+from sources.common.quarantine import Quarantine
+from sources.common.timestamps import BadRecordError, backfill_start
 
 POLL_SECONDS = 0.05
 
@@ -102,6 +103,7 @@ def cloudagent(
     clock = clock or (lambda: datetime.now(UTC))
     problems = problems if problems is not None else []
     client = CloudAgentClient(base_url, api_key, user_name, limiter)
+    quarantine = Quarantine()
     start = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     if not (callback_public_url or callback_listen):
         raise SourceConfigError(
@@ -130,12 +132,20 @@ def cloudagent(
             _wait_for(landing, requested, callback_wait_seconds)
         for parsed in (parse_callback(c, retrying_requests.get) for c in landing.pending()):
             callback = parsed.callback
-            rows = [
-                shaped_row(
-                    row, parsed.campaign_name, callback.unique_id, callback.received_at, timezone
-                )
-                for row in parsed.rows
-            ]
+            rows = []
+            for row in parsed.rows:
+                try:
+                    rows.append(
+                        shaped_row(
+                            row,
+                            parsed.campaign_name,
+                            callback.unique_id,
+                            callback.received_at,
+                            timezone,
+                        )
+                    )
+                except BadRecordError as error:
+                    quarantine.add(error, row)
             collected.append((parsed, rows))
             if parsed.error:
                 logger.warning(f"cloudagent: callback {callback.path.name}: {parsed.error}")
@@ -168,6 +178,7 @@ def cloudagent(
             primary_key="callback_file",
             columns=columns.CALLBACKS,
         ),
+        quarantine.resource(),
     ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sources.common.quarantine import check_not_negative
 from sources.common.timestamps import BadRecordError, parse_vendor_timestamp
 
 INTEGER_FIELDS = ("attempts", "callDuration", "priority")
@@ -47,6 +48,7 @@ def shaped_row(
             raise BadRecordError("dial_status", record, name, f"is not a time: {text!r}") from error
     for name in INTEGER_FIELDS:
         shaped[name] = _integer(row.get(name), record, name)
+    check_not_negative(row, {"callDuration": shaped["callDuration"]}, "dial_status", record)
     shaped["_unique_id"] = unique_id
     shaped["_received_at"] = received_at
     return shaped

@@ -20,6 +20,7 @@ from datetime import datetime
 import dlt
 from dlt.sources import DltResource
 
+from sources.common.quarantine import Quarantine
 from sources.common.timestamps import backfill_start
 from sources.ipscape import columns
 from sources.ipscape.helpers import IpscapeClient, window_params
@@ -72,6 +73,7 @@ def ipscape(
         lag_days: Days re-read back from the newest loaded record, for late updates.
     """
     client = IpscapeClient(base_url, api_token, timezone)
+    quarantine = Quarantine()
     initial = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     lag_seconds = lag_days * SECONDS_PER_DAY
     # Cursors keep no boundary hashes (primary_key=()): the merge on the table's key
@@ -83,7 +85,9 @@ def ipscape(
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(DIALLER_ATTEMPTS_FILTER, dialled.start_value)
-        yield from fixed_pages(client.pages(DIALLER_ATTEMPTS_PATH, params), fix_attempt, timezone)
+        yield from fixed_pages(
+            client.pages(DIALLER_ATTEMPTS_PATH, params), fix_attempt, timezone, quarantine
+        )
 
     def activities(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
@@ -91,7 +95,9 @@ def ipscape(
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(ACTIVITIES_FILTER, created.start_value)
-        yield from fixed_pages(client.pages(ACTIVITIES_PATH, params), fix_activity, timezone)
+        yield from fixed_pages(
+            client.pages(ACTIVITIES_PATH, params), fix_activity, timezone, quarantine
+        )
 
     def leads(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
@@ -99,28 +105,23 @@ def ipscape(
         ),
     ) -> Iterator[list[dict]]:
         params = window_params(LEADS_FILTER, created.start_value)
-        yield from fixed_pages(client.pages(LEADS_PATH, params), fix_lead, timezone)
+        yield from fixed_pages(client.pages(LEADS_PATH, params), fix_lead, timezone, quarantine)
 
     def lead_refresh(attempts: list[dict]) -> Iterator[list[dict]]:
         """Re-read the leads the attempts of this run touched (one GET per lead)."""
         wanted = {a["leadId"] for a in attempts if a.get("leadId") is not None} - refreshed
-        page = []
-        for lead_id in sorted(wanted):
-            refreshed.add(lead_id)
-            lead = client.get_one(LEAD_PATH.format(lead_id=lead_id))
-            if lead is not None:
-                page.append(fix_lead(lead, timezone))
-        if page:
-            yield page
+        refreshed.update(wanted)
+        leads = (client.get_one(LEAD_PATH.format(lead_id=lead_id)) for lead_id in sorted(wanted))
+        yield from fixed_pages([[lead for lead in leads if lead]], fix_lead, timezone, quarantine)
 
     def lead_lists() -> Iterator[list[dict]]:
-        yield from fixed_pages(client.pages(LEAD_LISTS_PATH), fix_lead_list, timezone)
+        yield from fixed_pages(client.pages(LEAD_LISTS_PATH), fix_lead_list, timezone, quarantine)
 
     def campaigns() -> Iterator[list[dict]]:
-        yield from fixed_pages(client.campaign_pages(), check_campaign, timezone)
+        yield from fixed_pages(client.campaign_pages(), check_campaign, timezone, quarantine)
 
     def users() -> Iterator[list[dict]]:
-        yield from fixed_pages(client.pages(USERS_PATH), check_user, timezone)
+        yield from fixed_pages(client.pages(USERS_PATH), check_user, timezone, quarantine)
 
     refreshed: set[int] = set()
     attempts_resource = dlt.resource(
@@ -161,4 +162,5 @@ def ipscape(
             columns=columns.LEADS,
             **merge,
         ),
+        quarantine.resource(),
     ]

@@ -67,15 +67,17 @@ def normalize_timestamps(
     """Parse every value of a `timestamps` object in place into aware UTC datetimes."""
     if not timestamps:
         return
+    parsed = {}
     for field, value in timestamps.items():
         if value is None or isinstance(value, datetime):
             continue
         try:
-            timestamps[field] = parse_vendor_timestamp(value, zone)
+            parsed[field] = parse_vendor_timestamp(value, zone)
         except (TypeError, ValueError) as error:
             raise BadRecordError(
                 resource, record_id, f"timestamps.{field}", f"is not a timestamp: {value!r}"
             ) from error
+    timestamps.update(parsed)  # only once every value parsed: a bad record stays as sent
 
 
 def require(record: dict, field: str, resource: str, record_id: object) -> Any:

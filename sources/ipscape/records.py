@@ -1,14 +1,17 @@
 """Per-record checks and fixes, applied to each item before it is loaded.
 
-Each fixer checks the fields a record cannot be loaded without (its key, its cursor)
-and parses its `timestamps` into UTC in place. A bad record raises BadRecordError
-naming the resource, the record and the field.
+Each fixer checks the fields a record cannot be loaded without (its key, its cursor,
+durations that are not negative) and parses its `timestamps` into UTC in place. A bad
+record raises BadRecordError naming the resource, the record and the field, and
+`fixed_pages` sets it aside in the source's quarantine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from sources.common.quarantine import Quarantine, check_not_negative
+from sources.common.timestamps import BadRecordError
 from sources.ipscape.helpers import normalize_timestamps, require
 
 RecordFix = Callable[[dict, str], dict]
@@ -25,6 +28,7 @@ def fix_activity(activity: dict, zone: str) -> dict:
     data = require(activity, "data", "activities", None)
     activity_id = require(data, "activityId", "activities", None)
     require(data.get("timestamps") or {}, "created", "activities", activity_id)
+    check_not_negative(data, data.get("durations"), "activities", activity_id)
     normalize_timestamps(data, data.get("timestamps"), "activities", activity_id, zone)
     return activity
 
@@ -51,9 +55,17 @@ def check_user(user: dict, zone: str) -> dict:
     return user
 
 
-def fixed_pages(pages: Iterable[list[dict]], fix: RecordFix, zone: str) -> Iterator[list[dict]]:
-    """The same pages, every record passed through `fix` (one pass, in place)."""
+def fixed_pages(
+    pages: Iterable[list[dict]], fix: RecordFix, zone: str, quarantine: Quarantine
+) -> Iterator[list[dict]]:
+    """The same pages, every record passed through `fix` (in place); a record that
+    cannot be loaded goes to `quarantine` instead, and the rest of its page loads."""
     for page in pages:
+        kept = []
         for record in page:
-            fix(record, zone)
-        yield page
+            try:
+                kept.append(fix(record, zone))
+            except BadRecordError as error:
+                quarantine.add(error, record)
+        if kept:
+            yield kept

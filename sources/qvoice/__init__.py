@@ -21,13 +21,14 @@ from datetime import UTC, datetime
 import dlt
 from dlt.sources import DltResource
 
+from sources.common.quarantine import Quarantine
 from sources.common.timestamps import backfill_start
 from sources.qvoice import columns
 from sources.qvoice.auth import QVoiceLogin
 from sources.qvoice.helpers import QVoiceClient
 from sources.qvoice.records import (
     campaign_status_rows,
-    check_campaign_lead,
+    checked_campaign_leads,
     keyed_history_rows,
     queue_rows,
 )
@@ -71,6 +72,7 @@ def qvoice(
     """
     auth = QVoiceLogin(base_url, username, password, domain, account_id)
     client = QVoiceClient(base_url, auth, page_size)
+    quarantine = Quarantine()
     initial = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     initial_unix = int(initial.timestamp())
     # the status report is read first: its time stamps every snapshot of this run
@@ -85,7 +87,8 @@ def qvoice(
         ),
     ) -> Iterator[list[dict]]:
         end = int(datetime.now(UTC).timestamp())
-        yield from keyed_history_rows(client.history_pages(int(dialled.start_value), end))
+        pages = client.history_pages(int(dialled.start_value), end)
+        yield from keyed_history_rows(pages, quarantine)
 
     def campaigns_status() -> Iterator[list[dict]]:
         yield campaign_status_rows(status_report, snapshot_at)
@@ -93,7 +96,7 @@ def qvoice(
     def campaign_leads(campaigns: list[dict]) -> Iterator[list[dict]]:
         for campaign in campaigns:
             for page in client.campaign_lead_pages(campaign["campaign_id"]):
-                yield [check_campaign_lead(lead) for lead in page]
+                yield checked_campaign_leads(page, quarantine)
 
     def queues_status() -> Iterator[list[dict]]:
         report, queues_at = client.snapshot(QUEUES_STATUS_PATH)
@@ -131,4 +134,5 @@ def qvoice(
             write_disposition="append",
             columns=columns.QUEUES_STATUS,
         ),
+        quarantine.resource(),
     ]

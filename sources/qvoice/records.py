@@ -5,23 +5,39 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from sources.common.quarantine import Quarantine, check_not_negative
 from sources.common.timestamps import BadRecordError
 
 
-def keyed_history_rows(pages: Iterable[list[dict]]) -> Iterator[list[dict]]:
+def keyed_history_rows(pages: Iterable[list[dict]], quarantine: Quarantine) -> Iterator[list[dict]]:
     """History pages with `timestamp` checked (unix seconds) and `history_key` added.
 
     The key is `call_id` when the platform sends one, else
     `timestamp|lead_number|campaign_name` (the same dial read twice gets the same key).
+    A row without a usable timestamp, or with a negative talk time, goes to quarantine.
     """
     for page in pages:
+        kept = []
         for row in page:
-            row["timestamp"] = _unix_seconds(row)
+            try:
+                timestamp = _unix_seconds(row)
+                check_not_negative(
+                    row,
+                    {"agent_talk_time": row.get("agent_talk_time")},
+                    "leads_history",
+                    row.get("call_id") or row.get("datetime"),
+                )
+            except BadRecordError as error:
+                quarantine.add(error, row)
+                continue
+            row["timestamp"] = timestamp
             call_id = str(row.get("call_id") or "").strip()
             row["history_key"] = call_id or (
                 f"{row['timestamp']}|{row.get('lead_number')}|{row.get('campaign_name')}"
             )
-        yield page
+            kept.append(row)
+        if kept:
+            yield kept
 
 
 def campaign_status_rows(report: dict, snapshot_at: datetime) -> list[dict]:
@@ -45,10 +61,15 @@ def queue_rows(report: list, snapshot_at: datetime) -> list[dict]:
     return report
 
 
-def check_campaign_lead(lead: dict) -> dict:
-    if not lead.get("id"):
-        raise BadRecordError("campaign_leads", None, "id", "is missing")
-    return lead
+def checked_campaign_leads(page: list[dict], quarantine: Quarantine) -> list[dict]:
+    """The leads of a page that have an `id`; the others go to quarantine."""
+    kept = []
+    for lead in page:
+        if lead.get("id"):
+            kept.append(lead)
+        else:
+            quarantine.add(BadRecordError("campaign_leads", None, "id", "is missing"), lead)
+    return kept
 
 
 def _unix_seconds(row: dict) -> int:
