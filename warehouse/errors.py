@@ -7,11 +7,14 @@ from urllib.parse import urlparse
 
 import requests
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
+from dlt.extract.exceptions import ResourceExtractionError
 
 from sources.cloudagent.client import VendorError
 from sources.common.config_errors import SourceConfigError
+from sources.common.rest import UnexpectedPayload
 from sources.common.timestamps import BadRecordError
 from sources.qvoice.auth import LoginError
+from sources.qvoice.records import UnexpectedShape
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -63,6 +66,8 @@ def explain(error: BaseException, source: str, credentials: str = "its credentia
             return JobError(f"{source}: missing configuration {missing} (set {env})", EXIT_CONFIG)
         if isinstance(cause, BadRecordError):
             return JobError(f"{source}: bad input: {cause}")
+        if isinstance(cause, UnexpectedPayload | UnexpectedShape):
+            return JobError(f"{source}: {failed_resource(error) or 'a resource'}: {cause}")
         if isinstance(cause, SourceConfigError):
             return JobError(f"{source}: {cause}", EXIT_CONFIG)
         if isinstance(cause, VendorError):
@@ -88,6 +93,25 @@ def _http_error(source: str, response: requests.Response, credentials: str) -> J
         )
     retried = " after retries" if status == 429 or status >= 500 else ""
     return JobError(f"{source}: HTTP {status} at {where}{retried}")
+
+
+def is_resource_specific(error: BaseException) -> bool:
+    """Whether a failure concerns one feed (a bad answer from its endpoint) rather than
+    the whole source (refused credentials, an unreachable API, bad configuration)."""
+    for cause in causes(error):
+        if isinstance(cause, UnexpectedPayload | UnexpectedShape):
+            return True
+        if isinstance(cause, requests.HTTPError) and cause.response is not None:
+            return cause.response.status_code not in (401, 403)
+    return False
+
+
+def failed_resource(error: BaseException) -> str | None:
+    """The dlt resource whose extraction raised `error`, if one did."""
+    for cause in causes(error):
+        if isinstance(cause, ResourceExtractionError):
+            return cause.pipe_name
+    return None
 
 
 def _vendor_error(source: str, error: VendorError, credentials: str) -> JobError:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.crash_points import crash_if_wanted
 from warehouse.errors import JobError
 from warehouse.paths import WarehouseLocation
 
@@ -44,6 +45,7 @@ def export_marts(location: WarehouseLocation) -> list[Path]:
                 "(format parquet, compression zstd)"
             )
             _fsync(partial)
+            crash_if_wanted("export")
             os.replace(partial, final)
             written.append(final)
     return written

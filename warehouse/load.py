@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 import dlt
 import duckdb
 from dlt.common.runtime.collector import LogCollector, NullCollector
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from sources.common.quarantine import QUARANTINE_TABLE
-from warehouse.errors import JobError
+from warehouse.crash_points import crash_if_wanted, crash_wanted
+from warehouse.errors import JobError, explain, failed_resource, is_resource_specific
 from warehouse.paths import WarehouseLocation
-from warehouse.registry import SOURCES, SourceSpec
+from warehouse.registry import SOURCES, SourceRun, SourceSpec
 
 log = logging.getLogger("dialer_warehouse")
 
@@ -87,9 +89,11 @@ def load_source(
 ) -> SourceLoad:
     """Extract, normalize and load one source; finishes a package a crash left behind first.
 
-    `overrides` are passed to the source function (tests inject clocks and limiters).
-    Problems the source met without stopping (a refused campaign) are raised as a
-    JobError after its data is committed.
+    A resource whose extraction fails (an answer that is not JSON, a wrong shape, an
+    HTTP error past the retries) is left out with its group and the others load; the
+    failure, like problems the source met without stopping (a refused campaign), is
+    raised as a JobError after the rest is committed. `overrides` are passed to the
+    source function (tests inject clocks and limiters).
     """
     pipeline = pipeline_for(spec, location)
     if pipeline.has_pending_data:
@@ -97,16 +101,52 @@ def load_source(
         log.info("%s: finishing a load left pending by an earlier run", spec.name)
         pipeline.run(loader_file_format="parquet")
     before = table_row_counts(location, spec.dataset)
-    run = spec.build(location, overrides or {})
-    pipeline.run(run.source, loader_file_format="parquet")
+    problems, run = _extract(pipeline, spec, location, overrides or {})
+    crash_if_wanted("normalize")
+    counts = pipeline.normalize().row_counts
+    crash_if_wanted("load")
+    pipeline.load()
     after = table_row_counts(location, spec.dataset)
-    normalized = pipeline.last_trace.last_normalize_info
-    counts = normalized.row_counts if normalized else {}
     read = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
     new = {table: after.get(table, 0) - before.get(table, 0) for table in after}
-    if run.problems:
-        raise JobError(f"{spec.name}: " + "; ".join(run.problems))
+    problems += run.problems
+    if problems:
+        raise JobError(f"{spec.name}: " + "; ".join(problems))
     return SourceLoad(spec.name, read, new)
+
+
+def _extract(
+    pipeline: dlt.Pipeline, spec: SourceSpec, location: WarehouseLocation, overrides: dict
+) -> tuple[list[str], SourceRun]:
+    """Extract the source; on a resource's failure, again without that resource's group.
+
+    Returns the failures (one line each) and the source run that extracted.
+    """
+    left_out: list[str] = []
+    failures: list[str] = []
+    while True:
+        run = spec.build(location, overrides)
+        selected = [name for name in run.source.resources if name not in left_out]
+        source = run.source.with_resources(*selected)
+        if crash_wanted("extract"):
+            source.resources[selected[0]].add_map(_crash_on_first_page)
+        try:
+            pipeline.extract(source, loader_file_format="parquet")
+            return failures, run
+        except PipelineStepFailed as error:
+            resource = failed_resource(error)
+            group = spec.group_of(resource) if resource else ()
+            if not group or set(group) <= set(left_out) or not is_resource_specific(error):
+                raise
+            left_out.extend(group)
+            failures.append(
+                str(explain(error, spec.name, spec.credential_settings)).split(": ", 1)[1]
+            )
+
+
+def _crash_on_first_page(page: object) -> object:
+    crash_if_wanted("extract")
+    return page
 
 
 def table_row_counts(location: WarehouseLocation, dataset: str) -> dict[str, int]:

@@ -32,6 +32,12 @@ class SourceSpec:
     secret_keys: tuple[str, ...]
     other_credential_keys: tuple[str, ...] = ()
     newest_record_sql: str = ""  # the newest loaded record's time (UTC), for freshness
+    # resources that extract together (a transformer and its parent, a shared night):
+    # when one fails, its whole group is left out and the others load
+    resource_groups: tuple[tuple[str, ...], ...] = ()
+
+    def group_of(self, resource: str) -> tuple[str, ...]:
+        return next((group for group in self.resource_groups if resource in group), (resource,))
 
     @property
     def credential_settings(self) -> str:
@@ -90,6 +96,7 @@ SOURCES: dict[str, SourceSpec] = {
         _ipscape,
         ("api_token",),
         newest_record_sql="select max(timestamps__dialled) from ipscape_raw.dialler_attempts",
+        resource_groups=(("dialler_attempts", "lead_refresh"),),
     ),
     "qvoice": SourceSpec(
         "qvoice",
@@ -99,6 +106,7 @@ SOURCES: dict[str, SourceSpec] = {
         ("username", "password", "domain"),
         ("account_id",),
         newest_record_sql="select to_timestamp(max(timestamp)) from qvoice_raw.leads_history",
+        resource_groups=(("campaigns_status", "campaign_leads"),),
     ),
     "cloudagent": SourceSpec(
         "cloudagent",
@@ -108,5 +116,6 @@ SOURCES: dict[str, SourceSpec] = {
         ("api_key", "callback_secret"),
         ("user_name",),
         newest_record_sql="select max(updated_at) from cloudagent_raw.dial_status",
+        resource_groups=(("dial_status", "callbacks"),),
     ),
 }

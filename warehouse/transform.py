@@ -12,8 +12,10 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from warehouse.crash_points import crash_if_wanted, crash_wanted
 from warehouse.errors import JobError
 from warehouse.paths import TRANSFORMS_DIR, WAREHOUSE_PATH_ENV, WarehouseLocation
 from warehouse.registry import SOURCES
@@ -53,16 +55,34 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     (location.dbt_target_dir / "run_results.json").unlink(missing_ok=True)
-    completed = subprocess.run(
+    log_file = location.dbt_log_dir / "dbt.log"
+    log_start = log_file.stat().st_size if log_file.exists() else 0
+    quiet = not sys.stdout.isatty()
+    with subprocess.Popen(
         args,
         env=env,
-        stdout=None if sys.stdout.isatty() else subprocess.PIPE,
+        stdout=subprocess.PIPE if quiet else None,
         stderr=subprocess.STDOUT,
         text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise JobError(f"transform failed: {_first_failure(location, completed.stdout)}")
+    ) as dbt:
+        if crash_wanted("transform"):
+            _crash_once_dbt_builds(log_file, log_start)
+        output, _ = dbt.communicate()
+    if dbt.returncode != 0:
+        raise JobError(f"transform failed: {_first_failure(location, output)}")
+
+
+def _crash_once_dbt_builds(log_file: Path, log_start: int) -> None:
+    """For crash tests: die (with dbt) once this dbt run has created a first model."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if log_file.exists():
+            with open(log_file, "rb") as log:
+                log.seek(log_start)
+                if b"OK created" in log.read():
+                    break
+        time.sleep(0.05)
+    crash_if_wanted("transform")
 
 
 def _first_failure(location: WarehouseLocation, output: str | None) -> str:

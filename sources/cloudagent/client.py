@@ -21,6 +21,8 @@ from sources.cloudagent.settings import (
     VENDOR_TIME_FORMAT,
 )
 
+AUTHENTICATION_FAILED = "Authentication failed"
+
 
 class VendorError(Exception):
     """An error answer from CloudAgent; `message` is the vendor's own text."""
@@ -72,9 +74,21 @@ class CloudAgentClient:
             "dispositions": "All",
             "callBackUrl": callback_url,
         }
-        token = self.token()
         self._limiter.acquire()
-        answer = self._post(DIAL_STATUS_PATH, body, with_token=True, token=token, campaign=campaign)
+        try:
+            answer = self._post(
+                DIAL_STATUS_PATH, body, with_token=True, token=self.token(), campaign=campaign
+            )
+        except VendorError as error:
+            if error.message != AUTHENTICATION_FAILED:
+                raise
+            # the token may have been invalidated (a newer one was generated elsewhere):
+            # generate one more, once; a second refusal stands
+            self._token = None
+            self._limiter.acquire()
+            answer = self._post(
+                DIAL_STATUS_PATH, body, with_token=True, token=self.token(), campaign=campaign
+            )
         unique_id = answer.get("uniqueId")
         if not unique_id:
             raise VendorError(DIAL_STATUS_PATH, answer.get("message") or "no uniqueId", campaign)

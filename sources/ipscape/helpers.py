@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 
+from sources.common.rest import CheckedRESTClient, json_of
 from sources.common.timestamps import (
     BadRecordError,
     format_filter_timestamp,
@@ -24,7 +24,7 @@ class IpscapeClient:
     def __init__(self, base_url: str, api_token: str, timezone: str) -> None:
         self.api_root = base_url.rstrip("/")
         self.timezone = timezone
-        self._rest = RESTClient(base_url=self.api_root, auth=BearerTokenAuth(api_token))
+        self._rest = CheckedRESTClient(base_url=self.api_root, auth=BearerTokenAuth(api_token))
 
     def pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[list[dict]]:
         """Pages of `items` from a cursor feed, following `metadata.nextUri`."""
@@ -50,7 +50,7 @@ class IpscapeClient:
         if response.status_code == 404:
             return None
         response.raise_for_status()
-        return response.json()
+        return json_of(response)
 
 
 def window_params(prefix: str, start: datetime, end: datetime | None = None) -> dict[str, str]:

@@ -9,8 +9,9 @@ from typing import Any
 
 from requests import Response
 
+from sources.common.rest import CheckedRESTClient, json_of
 from sources.qvoice.auth import QVoiceLogin
-from sources.qvoice.paginators import QVoiceRESTClient, StartKeyPaginator
+from sources.qvoice.paginators import StartKeyPaginator
 from sources.qvoice.settings import (
     CAMPAIGN_LEADS_KEY_PARAMS,
     CAMPAIGN_LEADS_PATH,
@@ -24,13 +25,16 @@ class QVoiceClient:
 
     def __init__(self, base_url: str, auth: QVoiceLogin, page_size: int) -> None:
         self.page_size = page_size
-        self._rest = QVoiceRESTClient(base_url=base_url.rstrip("/"), auth=auth)
+        # the history endpoint may answer a bare JSON array: one page
+        self._rest = CheckedRESTClient(
+            base_url=base_url.rstrip("/"), auth=auth, accept_bare_list=True
+        )
 
     def snapshot(self, path: str) -> tuple[Any, datetime]:
         """One report and the server's time of it (its `Date` header, else ours)."""
         response = self._rest.get(path)
         response.raise_for_status()
-        return response.json(), server_time(response)
+        return json_of(response), server_time(response)
 
     def history_pages(self, start_unix: int, end_unix: int) -> Iterator[list[dict]]:
         """Leads history rows dialled in [start, end] (unix seconds, both inclusive)."""

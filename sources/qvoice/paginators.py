@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from dlt.common import logger
-from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 from requests import Request, Response
 
@@ -39,13 +38,3 @@ class StartKeyPaginator(JSONResponseCursorPaginator):
         super().update_request(request)
         for param in self.key_params[1:]:
             request.params[param] = self._next_reference
-
-
-class QVoiceRESTClient(RESTClient):
-    """RESTClient that also accepts a bare JSON array as a page of records."""
-
-    def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
-        body = response.json()
-        if isinstance(body, list):
-            return body
-        return super().extract_response(response, data_selector)

@@ -9,6 +9,10 @@ from sources.common.quarantine import Quarantine, check_not_negative
 from sources.common.timestamps import BadRecordError
 
 
+class UnexpectedShape(ValueError):
+    """A report whose body is JSON but not of the documented shape."""
+
+
 def keyed_history_rows(pages: Iterable[list[dict]], quarantine: Quarantine) -> Iterator[list[dict]]:
     """History pages with `timestamp` checked (unix seconds) and `history_key` added.
 
@@ -43,7 +47,7 @@ def keyed_history_rows(pages: Iterable[list[dict]], quarantine: Quarantine) -> I
 def campaign_status_rows(report: dict, snapshot_at: datetime) -> list[dict]:
     """`{campaign_id: {...}}` as one row per campaign, stamped with the snapshot time."""
     if not isinstance(report, dict):
-        raise BadRecordError("campaigns_status", None, "(body)", "is not a JSON object")
+        raise UnexpectedShape("campaigns_status: the status report is not a JSON object")
     return [
         {"campaign_id": str(campaign_id), **(details or {}), "snapshot_at": snapshot_at}
         for campaign_id, details in report.items()
@@ -53,7 +57,7 @@ def campaign_status_rows(report: dict, snapshot_at: datetime) -> list[dict]:
 def queue_rows(report: list, snapshot_at: datetime) -> list[dict]:
     """Queues (with nested agents) stamped with the snapshot time."""
     if not isinstance(report, list):
-        raise BadRecordError("queues_status", None, "(body)", "is not a JSON array")
+        raise UnexpectedShape("queues_status: the queues report is not a JSON array")
     for queue in report:
         if not queue.get("id"):
             raise BadRecordError("queues_status", queue.get("name"), "id", "is missing")

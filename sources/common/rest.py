@@ -1,0 +1,60 @@
+"""A RESTClient that refuses answers it cannot trust instead of reading them as empty.
+
+dlt's RESTClient reads a body without the expected key as an empty page, and a body
+that is not JSON fails deep inside paging with no URL. Here either is an
+UnexpectedPayload naming the request and quoting the start of the body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from dlt.sources.helpers.rest_client import RESTClient
+from requests import Response
+
+EXCERPT_CHARS = 80
+
+
+class UnexpectedPayload(Exception):
+    """An answer that is not JSON, or not of the shape the feed expects."""
+
+    def __init__(self, response: Response, problem: str) -> None:
+        parsed = urlparse(response.url)
+        method = response.request.method if response.request is not None else "GET"
+        excerpt = response.content[:EXCERPT_CHARS].decode("utf-8", errors="replace")
+        super().__init__(
+            f"{method} {parsed.scheme}://{parsed.netloc}{parsed.path} answered "
+            f"{response.status_code} with a body that {problem}: {excerpt!r}"
+        )
+
+
+def json_of(response: Response) -> Any:
+    """The body as JSON, or UnexpectedPayload naming the request."""
+    try:
+        return response.json()
+    except ValueError as error:
+        raise UnexpectedPayload(response, "is not valid JSON") from error
+
+
+class CheckedRESTClient(RESTClient):
+    """Pages must be JSON objects holding a list under the data key (`data_selector`,
+    one key); with `accept_bare_list`, a bare JSON array is a page too."""
+
+    def __init__(self, *args: Any, accept_bare_list: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accept_bare_list = accept_bare_list
+
+    def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
+        body = json_of(response)
+        if isinstance(body, list) and self.accept_bare_list:
+            return body
+        key = str(data_selector)
+        if not isinstance(body, dict) or key not in body:
+            raise UnexpectedPayload(response, f"has no '{key}'")
+        data = body[key]
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            raise UnexpectedPayload(response, f"has '{key}' that is not a list")
+        return data
