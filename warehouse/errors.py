@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import requests
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.extract.exceptions import ResourceExtractionError
+from urllib3.exceptions import ReadTimeoutError
 
 from sources.cloudagent.client import VendorError
 from sources.common.config_errors import SourceConfigError
@@ -77,9 +78,7 @@ def explain(error: BaseException, source: str, credentials: str = "its credentia
         if isinstance(cause, requests.HTTPError) and cause.response is not None:
             return _http_error(source, cause.response, credentials)
         if isinstance(cause, requests.ConnectionError | requests.Timeout):
-            where = _where(cause.request.url if cause.request is not None else None)
-            kind = "timed out" if isinstance(cause, requests.Timeout) else "is unreachable"
-            return JobError(f"{source}: API {kind} at {where} after retries")
+            return _connection_error(source, cause)
     return JobError(f"{source}: {type(chain[-1]).__name__}: {chain[-1]}")
 
 
@@ -125,6 +124,18 @@ def _vendor_error(source: str, error: VendorError, credentials: str) -> JobError
         hint = "check SOURCES__CLOUDAGENT__CALLBACK_PUBLIC_URL"
         return JobError(f"{source}: the vendor refused the callback URL ({message}); {hint}")
     return JobError(f"{source}: {error}")
+
+
+def _connection_error(source: str, error: requests.RequestException) -> JobError:
+    """Unreachable, or timed out (also while reading a body that stalled)."""
+    inner = error.args[0] if error.args else None
+    timed_out = isinstance(error, requests.Timeout) or isinstance(inner, ReadTimeoutError)
+    url = error.request.url if error.request is not None else None
+    pool = getattr(inner, "pool", None)
+    if url is None and pool is not None and getattr(inner, "url", None):
+        url = f"{pool.scheme}://{pool.host}:{pool.port}{inner.url}"
+    kind = "timed out" if timed_out else "is unreachable"
+    return JobError(f"{source}: API {kind} at {_where(url)} after retries")
 
 
 def _where(url: str | None) -> str:

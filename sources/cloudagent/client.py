@@ -9,8 +9,6 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from dlt.sources.helpers.rest_client import RESTClient
-
 from sources.cloudagent.limiter import RateLimiter
 from sources.cloudagent.settings import (
     DIAL_STATUS_PATH,
@@ -20,6 +18,7 @@ from sources.cloudagent.settings import (
     TOKEN_RENEW_MARGIN_SECONDS,
     VENDOR_TIME_FORMAT,
 )
+from sources.common.rest import CheckedRESTClient
 
 AUTHENTICATION_FAILED = "Authentication failed"
 
@@ -39,7 +38,7 @@ class CloudAgentClient:
     """One account's token (generated once, reused for the run) and report requests."""
 
     def __init__(self, base_url: str, api_key: str, user_name: str, limiter: RateLimiter) -> None:
-        self._rest = RESTClient(base_url=base_url.rstrip("/"))
+        self._rest = CheckedRESTClient(base_url=base_url.rstrip("/"))
         self._api_key = api_key
         self._user_name = user_name
         self._limiter = limiter
@@ -74,11 +73,11 @@ class CloudAgentClient:
             "dispositions": "All",
             "callBackUrl": callback_url,
         }
+        # the vendor's messages may quote the callback URL, whose last segment is a secret
+        secret = callback_url.rstrip("/").rsplit("/", 1)[-1]
         self._limiter.acquire()
         try:
-            answer = self._post(
-                DIAL_STATUS_PATH, body, with_token=True, token=self.token(), campaign=campaign
-            )
+            answer = self._post(DIAL_STATUS_PATH, body, True, self.token(), campaign, secret)
         except VendorError as error:
             if error.message != AUTHENTICATION_FAILED:
                 raise
@@ -86,9 +85,7 @@ class CloudAgentClient:
             # generate one more, once; a second refusal stands
             self._token = None
             self._limiter.acquire()
-            answer = self._post(
-                DIAL_STATUS_PATH, body, with_token=True, token=self.token(), campaign=campaign
-            )
+            answer = self._post(DIAL_STATUS_PATH, body, True, self.token(), campaign, secret)
         unique_id = answer.get("uniqueId")
         if not unique_id:
             raise VendorError(DIAL_STATUS_PATH, answer.get("message") or "no uniqueId", campaign)
@@ -101,7 +98,10 @@ class CloudAgentClient:
         with_token: bool,
         token: str | None = None,
         campaign: str | None = None,
+        secret: str | None = None,
     ) -> dict:
+        """POST and read the answer; an error body is a VendorError (its text with
+        `secret` masked, so it never travels on into logs or traces)."""
         headers = {"apiKey": self._api_key}
         if with_token:
             headers["Authorization"] = f"Bearer {token}"
@@ -116,5 +116,8 @@ class CloudAgentClient:
         if not isinstance(answer, dict):
             raise VendorError(path, "answer is not a JSON object", campaign)
         if str(answer.get("status", "")).lower() == "error":
-            raise VendorError(path, str(answer.get("message") or "error"), campaign)
+            message = str(answer.get("message") or "error")
+            if secret:
+                message = message.replace(secret, "***")
+            raise VendorError(path, message, campaign)
         return answer

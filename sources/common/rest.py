@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
+import requests
 from dlt.sources.helpers.rest_client import RESTClient
-from requests import Response
+from requests import Request, Response
 
 EXCERPT_CHARS = 80
 
@@ -44,6 +45,16 @@ class CheckedRESTClient(RESTClient):
     def __init__(self, *args: Any, accept_bare_list: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.accept_bare_list = accept_bare_list
+
+    def _send_request(self, request: Request, **kwargs: Any) -> Response:
+        try:
+            return super()._send_request(request, **kwargs)
+        except requests.RequestException as error:
+            # a body that stalls fails while being read, with no request attached:
+            # attach it, so the failure can name its endpoint
+            if error.request is None:
+                error.request = request
+            raise
 
     def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
         body = json_of(response)
