@@ -25,8 +25,9 @@ dev: $(VENV)/.dev-installed
 demo: install
 	$(BIN)/dialer-warehouse demo
 
+# one module per worker (--dist loadfile): a module builds its warehouse once
 test: dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: dev
 	$(BIN)/ruff check .
