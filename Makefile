@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench install dev clean
+.PHONY: demo test lint format install dev clean
 
 # Runtime install: pinned lock file, then the project itself (editable, no deps).
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -38,9 +38,6 @@ format: dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix transforms
-
-bench: install
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/exports warehouse/.state

@@ -139,9 +139,8 @@ def _extract(
             if not group or set(group) <= set(left_out) or not is_resource_specific(error):
                 raise
             left_out.extend(group)
-            failures.append(
-                str(explain(error, spec.name, spec.credential_settings)).split(": ", 1)[1]
-            )
+            reason = str(explain(error, spec.name, spec.credential_settings))
+            failures.append(reason.removeprefix(f"{spec.name}: "))
 
 
 def _crash_on_first_page(page: object) -> object:
