@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from simulator.clocked import ClockedWorld
 from simulator.cloudagent.auth import (
     AUTHENTICATION_FAILED,
     TOKEN_LIMIT_EXCEEDED,
@@ -70,7 +71,7 @@ class CloudAgentTruth:
     account_timezone: str
 
 
-class CloudAgentWorld:
+class CloudAgentWorld(ClockedWorld):
     """A deterministic CloudAgent account seen at a movable clock."""
 
     def __init__(self, config: CloudAgentConfig | None = None) -> None:
@@ -86,20 +87,6 @@ class CloudAgentWorld:
         self._files: dict[str, RowsFile] = {}
         self.courier = Courier(self.config.delivery_delay_seconds, self.config.reorder)
         self._generate()
-
-    @property
-    def clock(self) -> datetime:
-        """The vendor's "now" (aware, UTC)."""
-        with self._lock:
-            return self._clock
-
-    def set_clock(self, clock: datetime) -> None:
-        """Move the clock (either way) to an aware datetime."""
-        if clock.tzinfo is None or clock.utcoffset() is None:
-            raise ValueError("the clock must be an aware datetime")
-        with self._lock:
-            self._clock = clock.astimezone(UTC)
-            self._generate()
 
     def advance(self, days: float = 0, hours: float = 0, seconds: float = 0) -> None:
         """Move the clock forward (also the "sleep" of a client's rate limiter)."""

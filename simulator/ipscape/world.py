@@ -9,10 +9,11 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from operator import attrgetter
 from typing import Any
 
+from simulator.clocked import ClockedWorld
 from simulator.config import SimulatorConfig
 from simulator.ipscape.call_items import activity_item, attempt_item
 from simulator.ipscape.catalog import CAMPAIGNS, PEOPLE
@@ -52,7 +53,7 @@ class ServedPage:
     previous_query: FeedQuery | None
 
 
-class IpscapeWorld:
+class IpscapeWorld(ClockedWorld):
     """A deterministic ipSCAPE tenant seen at a movable clock."""
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
@@ -97,20 +98,6 @@ class IpscapeWorld:
         self._add(LEAD_LISTS, self._generator.lead_lists, attrgetter("list_id"))
         self._add(USERS, [p for p in PEOPLE if p.listed], attrgetter("user_id"))
         self._generate()
-
-    @property
-    def clock(self) -> datetime:
-        """The vendor's "now" (aware, UTC)."""
-        with self._lock:
-            return self._clock
-
-    def set_clock(self, clock: datetime) -> None:
-        """Move the clock (either way) to an aware datetime."""
-        if clock.tzinfo is None or clock.utcoffset() is None:
-            raise ValueError("the clock must be an aware datetime")
-        with self._lock:
-            self._clock = clock.astimezone(UTC)
-            self._generate()
 
     def advance(self, days: float = 1, hours: float = 0) -> None:
         """Move the clock forward."""

@@ -10,11 +10,12 @@ import json
 import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from simulator.clocked import ClockedWorld
 from simulator.qvoice.auth import TokenBook
 from simulator.qvoice.catalog import CAMPAIGNS, CAMPAIGNS_BY_ID, LISTED_CAMPAIGNS
 from simulator.qvoice.config import QVoiceConfig
@@ -70,7 +71,7 @@ class LeadsPage:
     next_query: LeadsQuery | None
 
 
-class QVoiceWorld:
+class QVoiceWorld(ClockedWorld):
     """A deterministic QVoice tenant seen at a movable clock."""
 
     def __init__(self, config: QVoiceConfig | None = None) -> None:
@@ -83,20 +84,6 @@ class QVoiceWorld:
         self._leads: dict[str, list[Lead]] = {c.campaign_id: [] for c in CAMPAIGNS}
         self.tokens = TokenBook(self.config)
         self._generate()
-
-    @property
-    def clock(self) -> datetime:
-        """The vendor's "now" (aware, UTC)."""
-        with self._lock:
-            return self._clock
-
-    def set_clock(self, clock: datetime) -> None:
-        """Move the clock (either way) to an aware datetime."""
-        if clock.tzinfo is None or clock.utcoffset() is None:
-            raise ValueError("the clock must be an aware datetime")
-        with self._lock:
-            self._clock = clock.astimezone(UTC)
-            self._generate()
 
     def advance(self, days: float = 1, hours: float = 0) -> None:
         """Move the clock forward."""
