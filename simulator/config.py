@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Self
 
 DEFAULT_START_DATE = date(2026, 3, 30)
 """First local day with data by default; the default window spans the Sydney DST end (5 Apr)."""
@@ -20,8 +20,35 @@ def midnight_utc_after(start_date: date, days: int) -> datetime:
     return datetime.combine(start_date + timedelta(days=days), time(0), tzinfo=UTC)
 
 
+class WorldConfig:
+    """What every vendor's (frozen dataclass) config shares: a `clock` checked and kept
+    in UTC, shares (`RATE_FIELDS`) between 0 and 1, and the clock constructors."""
+
+    RATE_FIELDS: tuple[str, ...] = ()
+
+    def _check_clock_and_rates(self) -> None:
+        clock = self.clock  # type: ignore[attr-defined]
+        if clock.tzinfo is None or clock.utcoffset() is None:
+            raise ValueError(f"{type(self).__name__}.clock must be an aware datetime")
+        object.__setattr__(self, "clock", clock.astimezone(UTC))
+        for rate_name in self.RATE_FIELDS:
+            if not 0.0 <= getattr(self, rate_name) <= 1.0:
+                raise ValueError(f"{rate_name} must be between 0 and 1")
+
+    @classmethod
+    def for_days(
+        cls, days: int = DEFAULT_DAYS, start_date: date = DEFAULT_START_DATE, **settings: Any
+    ) -> Self:
+        """A config whose clock is 00:00 UTC after `days` days from `start_date`."""
+        return cls(start_date=start_date, clock=midnight_utc_after(start_date, days), **settings)
+
+    def with_clock(self, clock: datetime) -> Self:
+        """The same world seen at another clock."""
+        return replace(self, clock=clock)  # type: ignore[type-var]
+
+
 @dataclass(frozen=True)
-class SimulatorConfig:
+class SimulatorConfig(WorldConfig):
     """Everything that decides what a simulated vendor serves.
 
     Data of a (campaign, local day) depends only on `seed` and the day, never on `clock`;
@@ -53,23 +80,9 @@ class SimulatorConfig:
     messy_text_rate: float = 0.0
     """Share (0..1) of wrap descriptions written in another case or with blanks."""
 
+    RATE_FIELDS = ("late_update_rate", "unknown_status_rate", "messy_text_rate")
+
     def __post_init__(self) -> None:
-        if self.clock.tzinfo is None or self.clock.utcoffset() is None:
-            raise ValueError("SimulatorConfig.clock must be an aware datetime")
-        object.__setattr__(self, "clock", self.clock.astimezone(UTC))
+        self._check_clock_and_rates()
         if self.page_size < 1:
             raise ValueError("page_size must be at least 1")
-        for rate_name in ("late_update_rate", "unknown_status_rate", "messy_text_rate"):
-            if not 0.0 <= getattr(self, rate_name) <= 1.0:
-                raise ValueError(f"{rate_name} must be between 0 and 1")
-
-    @classmethod
-    def for_days(
-        cls, days: int = DEFAULT_DAYS, start_date: date = DEFAULT_START_DATE, **settings: Any
-    ) -> SimulatorConfig:
-        """A config whose clock is 00:00 UTC after `days` local days from `start_date`."""
-        return cls(start_date=start_date, clock=midnight_utc_after(start_date, days), **settings)
-
-    def with_clock(self, clock: datetime) -> SimulatorConfig:
-        """The same world seen at another clock."""
-        return replace(self, clock=clock)

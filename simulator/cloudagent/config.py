@@ -3,11 +3,10 @@ credentials, volumes, limits and the test knobs of callback delivery."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from simulator.config import DEFAULT_DAYS, DEFAULT_START_DATE, midnight_utc_after
+from simulator.config import DEFAULT_DAYS, DEFAULT_START_DATE, WorldConfig, midnight_utc_after
 
 RATE_NAMES = (
     "late_disposition_rate",
@@ -21,7 +20,7 @@ RATE_NAMES = (
 
 
 @dataclass(frozen=True)
-class CloudAgentConfig:
+class CloudAgentConfig(WorldConfig):
     """Everything that decides what the simulated CloudAgent account serves and sends.
 
     Data of a (campaign, local day) depends only on `seed` and the day, never on `clock`;
@@ -74,10 +73,10 @@ class CloudAgentConfig:
     token_ttl_seconds: int = 3600
     """Seconds of simulator time a token stays valid."""
 
+    RATE_FIELDS = RATE_NAMES
+
     def __post_init__(self) -> None:
-        if self.clock.tzinfo is None or self.clock.utcoffset() is None:
-            raise ValueError("CloudAgentConfig.clock must be an aware datetime")
-        object.__setattr__(self, "clock", self.clock.astimezone(UTC))
+        self._check_clock_and_rates()
         for count_name in (
             "leads_per_campaign_day",
             "dials_per_campaign_day",
@@ -89,18 +88,3 @@ class CloudAgentConfig:
                 raise ValueError(f"{count_name} must be at least 1")
         if self.delivery_delay_seconds < 0:
             raise ValueError("delivery_delay_seconds must not be negative")
-        for rate_name in RATE_NAMES:
-            if not 0.0 <= getattr(self, rate_name) <= 1.0:
-                raise ValueError(f"{rate_name} must be between 0 and 1")
-
-    @classmethod
-    def for_days(
-        cls, days: int = DEFAULT_DAYS, start_date: date = DEFAULT_START_DATE, **settings: Any
-    ) -> CloudAgentConfig:
-        """A config whose clock is 00:00 UTC after `days` days from `start_date` (05:30
-        in Kolkata: the next local day has begun, its leads not yet uploaded)."""
-        return cls(start_date=start_date, clock=midnight_utc_after(start_date, days), **settings)
-
-    def with_clock(self, clock: datetime) -> CloudAgentConfig:
-        """The same world seen at another clock."""
-        return replace(self, clock=clock)

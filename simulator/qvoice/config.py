@@ -3,15 +3,14 @@ credentials, volumes and test knobs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from simulator.config import DEFAULT_DAYS, DEFAULT_START_DATE, midnight_utc_after
+from simulator.config import DEFAULT_DAYS, DEFAULT_START_DATE, WorldConfig, midnight_utc_after
 
 
 @dataclass(frozen=True)
-class QVoiceConfig:
+class QVoiceConfig(WorldConfig):
     """Everything that decides what the simulated QVoice tenant serves.
 
     Data of a (campaign, UTC day) depends only on `seed` and the day, never on `clock`;
@@ -60,10 +59,10 @@ class QVoiceConfig:
     dials_per_campaign_day: int = 30
     """Approximate dials per campaign and UTC day (08:00-20:00 UTC, plus 1-2 at night)."""
 
+    RATE_FIELDS = ("late_update_rate", "unknown_status_rate", "messy_text_rate")
+
     def __post_init__(self) -> None:
-        if self.clock.tzinfo is None or self.clock.utcoffset() is None:
-            raise ValueError("QVoiceConfig.clock must be an aware datetime")
-        object.__setattr__(self, "clock", self.clock.astimezone(UTC))
+        self._check_clock_and_rates()
         if self.page_size < 1:
             raise ValueError("page_size must be at least 1")
         if self.token_ttl_seconds < 1:
@@ -72,17 +71,3 @@ class QVoiceConfig:
             raise ValueError("token_max_requests must be at least 1 (or None)")
         if self.dials_per_campaign_day < 1:
             raise ValueError("dials_per_campaign_day must be at least 1")
-        for rate_name in ("late_update_rate", "unknown_status_rate", "messy_text_rate"):
-            if not 0.0 <= getattr(self, rate_name) <= 1.0:
-                raise ValueError(f"{rate_name} must be between 0 and 1")
-
-    @classmethod
-    def for_days(
-        cls, days: int = DEFAULT_DAYS, start_date: date = DEFAULT_START_DATE, **settings: Any
-    ) -> QVoiceConfig:
-        """A config whose clock is 00:00 UTC after `days` UTC days from `start_date`."""
-        return cls(start_date=start_date, clock=midnight_utc_after(start_date, days), **settings)
-
-    def with_clock(self, clock: datetime) -> QVoiceConfig:
-        """The same world seen at another clock."""
-        return replace(self, clock=clock)
