@@ -19,7 +19,7 @@ from simulator import (
     SimulatorConfig,
     SimulatorServer,
 )
-from sources.cloudagent.limiter import RateLimiter
+from sources.common.rate_limiter import RateLimiter
 from tests.support import configure_ipscape, configure_qvoice, query, quick_retries, run_cli
 from warehouse.load import load_source
 from warehouse.paths import WarehouseLocation

@@ -20,9 +20,9 @@ import pytest
 from simulator import CloudAgentConfig, CloudAgentWorld, SimulatorServer
 from sources.cloudagent.client import CloudAgentClient
 from sources.cloudagent.landing import CallbackLanding
-from sources.cloudagent.limiter import RateLimiter
 from sources.cloudagent.receiver import CALLBACK_PATH, callback_app
 from sources.common.background_server import BackgroundServer
+from sources.common.rate_limiter import RateLimiter
 from tests.oracle import compute_cloudagent_marts
 from tests.support import (
     MART_KEYS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sources.cloudagent.limiter import RateLimiter
+from sources.common.rate_limiter import RateLimiter
 
 
 class FakeClock:

@@ -115,6 +115,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
         pytest.MonkeyPatch.context() as env,
     ):
         configure_ipscape(env, server.base_url, ipscape_config.api_token, ipscape_config.start_date)
+        # a replaced page stands for the whole feed: read it as one sequential walk
+        env.setenv("SOURCES__IPSCAPE__CONCURRENCY", "1")
         configure_qvoice(env, server.qvoice_base_url, qvoice_config)
         for key, value in {
             "BASE_URL": server.cloudagent_base_url,

@@ -38,7 +38,6 @@ from sources.cloudagent import columns
 from sources.cloudagent.callbacks import ParsedCallback, parse_callback
 from sources.cloudagent.client import CloudAgentClient, VendorError
 from sources.cloudagent.landing import CallbackLanding
-from sources.cloudagent.limiter import RateLimiter
 from sources.cloudagent.receiver import CALLBACK_PATH, callback_app
 from sources.cloudagent.records import shaped_row
 from sources.cloudagent.settings import (
@@ -53,6 +52,7 @@ from sources.cloudagent.windows import WindowBook
 from sources.common.background_server import BackgroundServer
 from sources.common.config_errors import SourceConfigError
 from sources.common.quarantine import Quarantine
+from sources.common.rate_limiter import RateLimiter
 from sources.common.timestamps import BadRecordError, backfill_start
 
 POLL_SECONDS = 0.05

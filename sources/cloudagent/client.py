@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from sources.cloudagent.limiter import RateLimiter
 from sources.cloudagent.settings import (
     DIAL_STATUS_PATH,
     SORT_BY_UPDATED_DATE,
@@ -18,6 +17,7 @@ from sources.cloudagent.settings import (
     TOKEN_RENEW_MARGIN_SECONDS,
     VENDOR_TIME_FORMAT,
 )
+from sources.common.rate_limiter import RateLimiter
 from sources.common.rest import CheckedRESTClient
 
 AUTHENTICATION_FAILED = "Authentication failed"

@@ -14,6 +14,8 @@ import requests
 from dlt.sources.helpers.rest_client import RESTClient
 from requests import Request, Response
 
+from sources.common.rate_limiter import RateLimiter
+
 EXCERPT_CHARS = 80
 
 
@@ -40,13 +42,23 @@ def json_of(response: Response) -> Any:
 
 class CheckedRESTClient(RESTClient):
     """Pages must be JSON objects holding a list under the data key (`data_selector`,
-    one key); with `accept_bare_list`, a bare JSON array is a page too."""
+        one key); with `accept_bare_list`, a bare JSON array is a page too. A `limiter`, when
+    given, is acquired before every request this client sends."""
 
-    def __init__(self, *args: Any, accept_bare_list: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        accept_bare_list: bool = False,
+        limiter: RateLimiter | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.accept_bare_list = accept_bare_list
+        self.limiter = limiter
 
     def _send_request(self, request: Request, **kwargs: Any) -> Response:
+        if self.limiter is not None:
+            self.limiter.acquire()
         try:
             return super()._send_request(request, **kwargs)
         except requests.RequestException as error:

@@ -10,48 +10,52 @@ Resources and grains (one row per ...):
 Incremental feeds re-read a lag window (default 2 days) back from the newest cursor
 already loaded, so late hang-ups and wrap-ups are picked up; merge on the primary key
 keeps a re-read record from being duplicated. Timestamps are stored in UTC.
+
+The three cursor feeds are read as Arrow tables (`sources.common.arrow_pages`), their
+range cut into windows of `window_days` fetched `concurrency` at a time
+(`sources.common.windows`); with `concurrency = 1` a feed is one sequential walk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import dlt
 from dlt.sources import DltResource
 
+from sources.common.arrow_feed import checked_batches, fixed_records
+from sources.common.arrow_pages import ParsedPage, page_served_at
 from sources.common.quarantine import Quarantine
+from sources.common.rate_limiter import RateLimiter
 from sources.common.timestamps import backfill_start
+from sources.common.windows import Window, windowed_pages
 from sources.ipscape import columns
-from sources.ipscape.helpers import IpscapeClient, window_params
-from sources.ipscape.records import (
-    check_campaign,
-    check_user,
-    fix_activity,
-    fix_attempt,
-    fix_lead,
-    fix_lead_list,
-    fixed_pages,
-)
-from sources.ipscape.settings import (
+from sources.ipscape.feeds import (
+    ACTIVITIES,
     ACTIVITIES_CURSOR,
-    ACTIVITIES_FILTER,
-    ACTIVITIES_PATH,
+    DIALLER_ATTEMPTS,
+    DIALLER_ATTEMPTS_CURSOR,
+    LEADS,
+    LEADS_CURSOR,
+    ArrowFeed,
+)
+from sources.ipscape.helpers import IpscapeClient, window_params
+from sources.ipscape.records import check_campaign, check_user, fix_lead, fix_lead_list, fixed_pages
+from sources.ipscape.settings import (
     DEFAULT_BACKFILL_DAYS,
+    DEFAULT_CONCURRENCY,
     DEFAULT_LAG_DAYS,
     DEFAULT_TIMEZONE,
-    DIALLER_ATTEMPTS_CURSOR,
-    DIALLER_ATTEMPTS_FILTER,
-    DIALLER_ATTEMPTS_PATH,
+    DEFAULT_WINDOW_DAYS,
     LEAD_LISTS_PATH,
     LEAD_PATH,
-    LEADS_CURSOR,
-    LEADS_FILTER,
-    LEADS_PATH,
     USERS_PATH,
 )
+from sources.ipscape.touched_leads import column_values, lead_ids_dialled_after
 
 SECONDS_PER_DAY = 86_400
+SECONDS_PER_MINUTE = 60.0
 
 
 @dlt.source(name="ipscape", section="ipscape")
@@ -61,6 +65,9 @@ def ipscape(
     timezone: str = DEFAULT_TIMEZONE,
     start_date: str | None = None,
     lag_days: float = DEFAULT_LAG_DAYS,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    window_days: float = DEFAULT_WINDOW_DAYS,
+    max_requests_per_minute: int | None = None,
 ) -> list[DltResource]:
     """All ipSCAPE feeds the warehouse reads.
 
@@ -71,48 +78,76 @@ def ipscape(
             `start_date`.
         start_date: First backfill start (`YYYY-MM-DD`, local midnight); default 30 days ago.
         lag_days: Days re-read back from the newest loaded record, for late updates.
+        concurrency: Requests in flight at once (time windows of a feed, lead re-reads);
+            1 reads each feed as one sequential walk.
+        window_days: Length of the time windows a feed's range is cut into.
+        max_requests_per_minute: The tenant's rate limit, shared by all requests; none by
+            default.
     """
-    client = IpscapeClient(base_url, api_token, timezone)
+    if concurrency < 1 or window_days <= 0:
+        raise ValueError("ipscape: concurrency must be at least 1 and window_days positive")
+    limiter = (
+        RateLimiter(max_requests_per_minute, SECONDS_PER_MINUTE)
+        if max_requests_per_minute
+        else None
+    )
+    client = IpscapeClient(base_url, api_token, timezone, limiter)
     quarantine = Quarantine()
     initial = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     lag_seconds = lag_days * SECONDS_PER_DAY
+    window = timedelta(days=window_days)
+    leads_read: set[int] = set()  # by the leads feed this run: already current
+    refreshed: set[int] = set()
+    newest_attempt_before_run: list[datetime | None] = []
+
+    def batches(feed: ArrowFeed, start: datetime, declared: dict) -> Iterator[object]:
+        def walk(span: Window) -> Iterator[ParsedPage]:
+            assert feed.filter_prefix is not None
+            params = window_params(feed.filter_prefix, span[0], span[1])
+            return client.window_pages(feed.path, feed.shape, params)
+
+        pages = windowed_pages(start, window, walk, concurrency, served_at=page_served_at)
+        return checked_batches(pages, feed.checks, feed.fix, timezone, quarantine, declared)
+
     # Cursors keep no boundary hashes (primary_key=()): the merge on the table's key
-    # already drops re-read records, and the raw item has no flattened key to hash.
-
-    def dialler_attempts(
-        dialled: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            DIALLER_ATTEMPTS_CURSOR, initial_value=initial, lag=lag_seconds, primary_key=()
-        ),
-    ) -> Iterator[list[dict]]:
-        params = window_params(DIALLER_ATTEMPTS_FILTER, dialled.start_value)
-        yield from fixed_pages(
-            client.pages(DIALLER_ATTEMPTS_PATH, params), fix_attempt, timezone, quarantine
-        )
-
-    def activities(
-        created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            ACTIVITIES_CURSOR, initial_value=initial, lag=lag_seconds, primary_key=()
-        ),
-    ) -> Iterator[list[dict]]:
-        params = window_params(ACTIVITIES_FILTER, created.start_value)
-        yield from fixed_pages(
-            client.pages(ACTIVITIES_PATH, params), fix_activity, timezone, quarantine
-        )
+    # already drops re-read records.
 
     def leads(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            LEADS_CURSOR, initial_value=initial, lag=lag_seconds, primary_key=()
+            LEADS_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
-    ) -> Iterator[list[dict]]:
-        params = window_params(LEADS_FILTER, created.start_value)
-        yield from fixed_pages(client.pages(LEADS_PATH, params), fix_lead, timezone, quarantine)
+    ) -> Iterator[object]:
+        for batch in batches(LEADS, created.start_value, columns.LEADS):
+            leads_read.update(column_values(batch, "lead_id"))
+            yield batch
 
-    def lead_refresh(attempts: list[dict]) -> Iterator[list[dict]]:
-        """Re-read the leads the attempts of this run touched (one GET per lead)."""
-        wanted = {a["leadId"] for a in attempts if a.get("leadId") is not None} - refreshed
+    def dialler_attempts(
+        dialled: dlt.sources.incremental[datetime] = dlt.sources.incremental(
+            DIALLER_ATTEMPTS_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
+        ),
+    ) -> Iterator[object]:
+        newest_attempt_before_run.append(
+            None if dialled.last_value == initial else dialled.last_value
+        )
+        yield from batches(DIALLER_ATTEMPTS, dialled.start_value, columns.DIALLER_ATTEMPTS)
+
+    def activities(
+        created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
+            ACTIVITIES_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
+        ),
+    ) -> Iterator[object]:
+        yield from batches(ACTIVITIES, created.start_value, columns.ACTIVITIES)
+
+    def lead_refresh(attempts: object) -> Iterator[list[dict]]:
+        """Re-read the leads that attempts new this run touched (one GET per lead)."""
+        newer_than = newest_attempt_before_run[0] if newest_attempt_before_run else None
+        touched = lead_ids_dialled_after(attempts, newer_than)
+        wanted = sorted(touched - refreshed - leads_read)
         refreshed.update(wanted)
-        leads = (client.get_one(LEAD_PATH.format(lead_id=lead_id)) for lead_id in sorted(wanted))
-        yield from fixed_pages([[lead for lead in leads if lead]], fix_lead, timezone, quarantine)
+        paths = [LEAD_PATH.format(lead_id=lead_id) for lead_id in wanted]
+        records = fixed_records(client.get_many(paths, concurrency), fix_lead, timezone, quarantine)
+        if records:
+            yield records
 
     def lead_lists() -> Iterator[list[dict]]:
         yield from fixed_pages(client.pages(LEAD_LISTS_PATH), fix_lead_list, timezone, quarantine)
@@ -123,7 +158,6 @@ def ipscape(
     def users() -> Iterator[list[dict]]:
         yield from fixed_pages(client.pages(USERS_PATH), check_user, timezone, quarantine)
 
-    refreshed: set[int] = set()
     attempts_resource = dlt.resource(
         dialler_attempts,
         name="dialler_attempts",
@@ -132,6 +166,8 @@ def ipscape(
         columns=columns.DIALLER_ATTEMPTS,
     )
     merge = {"write_disposition": "merge"}
+    # extracted in this order (fifo): leads before the attempts whose leads are re-read,
+    # the quarantine last
     return [
         dlt.resource(
             campaigns,
@@ -144,15 +180,8 @@ def ipscape(
         dlt.resource(
             lead_lists, name="lead_lists", primary_key="id", columns=columns.LEAD_LISTS, **merge
         ),
-        attempts_resource,
-        dlt.resource(
-            activities,
-            name="activities",
-            primary_key="data__activity_id",
-            columns=columns.ACTIVITIES,
-            **merge,
-        ),
         dlt.resource(leads, name="leads", primary_key="lead_id", columns=columns.LEADS, **merge),
+        attempts_resource,
         dlt.transformer(
             lead_refresh,
             data_from=attempts_resource,
@@ -160,6 +189,13 @@ def ipscape(
             table_name="leads",
             primary_key="lead_id",
             columns=columns.LEADS,
+            **merge,
+        ),
+        dlt.resource(
+            activities,
+            name="activities",
+            primary_key="data__activity_id",
+            columns=columns.ACTIVITIES,
             **merge,
         ),
         quarantine.resource(),

@@ -1,13 +1,17 @@
-"""The ipSCAPE HTTP client and the per-record fixes applied before loading."""
+"""The ipSCAPE HTTP client, the filter parameters, and the per-record helpers."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 
+from sources.common.arrow_pages import ArrowPagesClient, PageShape, ParsedPage
+from sources.common.rate_limiter import RateLimiter
 from sources.common.rest import CheckedRESTClient, json_of
 from sources.common.timestamps import (
     BadRecordError,
@@ -19,12 +23,44 @@ from sources.ipscape.settings import CAMPAIGNS_PATH, CAMPAIGNS_PER_PAGE
 
 
 class IpscapeClient:
-    """One RESTClient per run: bearer token, base URL at the `/platform-api` root."""
+    """The ipSCAPE API of one run: bearer token, base URL at the `/platform-api` root.
 
-    def __init__(self, base_url: str, api_token: str, timezone: str) -> None:
+    Concurrent window walks and lead reads each get their own RESTClient (one HTTP
+    session per thread); all share one rate limiter when the tenant has a limit.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_token: str,
+        timezone: str,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.api_root = base_url.rstrip("/")
         self.timezone = timezone
-        self._rest = CheckedRESTClient(base_url=self.api_root, auth=BearerTokenAuth(api_token))
+        self._auth = BearerTokenAuth(api_token)
+        self._limiter = limiter
+        self._rest = self._client()
+        self._local = threading.local()
+
+    def _client(self, shape: PageShape | None = None) -> CheckedRESTClient:
+        if shape is None:
+            return CheckedRESTClient(base_url=self.api_root, auth=self._auth, limiter=self._limiter)
+        return ArrowPagesClient(
+            base_url=self.api_root, auth=self._auth, limiter=self._limiter, shape=shape
+        )
+
+    def window_pages(
+        self, path: str, shape: PageShape, params: dict[str, Any] | None = None
+    ) -> Iterator[ParsedPage]:
+        """Pages of a cursor feed parsed to Arrow, following `metadata.nextUri`."""
+        for page in self._client(shape).paginate(
+            path,
+            params=params,
+            paginator=ApiRootLinkPaginator(self.api_root),
+            data_selector=shape.data_key,
+        ):
+            yield page[0]
 
     def pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[list[dict]]:
         """Pages of `items` from a cursor feed, following `metadata.nextUri`."""
@@ -45,12 +81,26 @@ class IpscapeClient:
         )
 
     def get_one(self, path: str) -> dict | None:
-        """One item by id; None when the vendor answers 404 (deleted since)."""
-        response = self._rest.get(path)
+        """One item by id; None when the vendor answers 404 (deleted since).
+        Thread-safe: each thread reads with its own client."""
+        rest = getattr(self._local, "rest", None)
+        if rest is None:
+            rest = self._local.rest = self._client()
+        response = rest.get(path)
         if response.status_code == 404:
             return None
         response.raise_for_status()
         return json_of(response)
+
+    def get_many(self, paths: list[str], concurrency: int) -> Iterator[dict]:
+        """Items by id, `concurrency` requests at a time, in the order of `paths`;
+        items the vendor no longer has are left out."""
+        if concurrency <= 1:
+            found = (self.get_one(path) for path in paths)
+            yield from (item for item in found if item)
+            return
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="get") as pool:
+            yield from (item for item in pool.map(self.get_one, paths) if item)
 
 
 def window_params(prefix: str, start: datetime, end: datetime | None = None) -> dict[str, str]:

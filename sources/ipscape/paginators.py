@@ -14,12 +14,14 @@ from dlt.common import logger
 from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator, PageNumberPaginator
 from requests import Request, Response
 
+from sources.common.arrow_pages import ParsedPage
+
 
 class ApiRootLinkPaginator(JSONLinkPaginator):
     """Follows `metadata.nextUri`, joined to the API root rather than the request URL.
 
     Stops when the link is absent, null or empty, and when a link repeats (logged),
-    so a vendor bug cannot loop forever.
+    so a vendor bug cannot loop forever. Pages parsed to Arrow carry their link.
     """
 
     def __init__(self, api_root: str, next_url_path: str = "metadata.nextUri") -> None:
@@ -29,7 +31,10 @@ class ApiRootLinkPaginator(JSONLinkPaginator):
         self._seen: set[str] = set()
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
-        super().update_state(response, data)
+        if data and isinstance(data[0], ParsedPage):
+            self._next_reference = data[0].next_link  # the body was parsed once, to Arrow
+        else:
+            super().update_state(response, data)
         next_uri = self._next_reference
         if not next_uri:
             self._next_reference = None

@@ -6,6 +6,9 @@ DEFAULT_TIMEZONE = "Australia/Sydney"
 DEFAULT_BACKFILL_DAYS = 30
 DEFAULT_LAG_DAYS = 2.0
 CAMPAIGNS_PER_PAGE = 50
+# time windows of a backfill fetched at once, and their length
+DEFAULT_CONCURRENCY = 8
+DEFAULT_WINDOW_DAYS = 1.0
 
 ACTIVITIES_PATH = f"{API_VERSION_PATH}/activities"
 DIALLER_ATTEMPTS_PATH = f"{API_VERSION_PATH}/calls/dialler"
@@ -15,11 +18,8 @@ LEAD_LISTS_PATH = f"{API_VERSION_PATH}/leads/lists"
 CAMPAIGNS_PATH = f"{API_VERSION_PATH}/campaigns"
 USERS_PATH = f"{API_VERSION_PATH}/users"
 
-# Incremental feeds: (filter parameter prefix, cursor path in the item).
-# `...From` and `...To` are both inclusive at the vendor.
+# Filter parameter prefixes of the incremental feeds (`<prefix>From` / `<prefix>To`, both
+# inclusive at the vendor); their cursors are in sources/ipscape/feeds.py.
 ACTIVITIES_FILTER = "createdTimestamp"
-ACTIVITIES_CURSOR = "data.timestamps.created"
 DIALLER_ATTEMPTS_FILTER = "dialledTimestamp"
-DIALLER_ATTEMPTS_CURSOR = "timestamps.dialled"
 LEADS_FILTER = "uploadedTimestamp"
-LEADS_CURSOR = "timestamps.created"

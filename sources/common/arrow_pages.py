@@ -1,0 +1,191 @@
+"""Pages of a JSON feed parsed straight into Arrow tables, without per-record Python.
+
+A page body `{"<data key>": [...], "metadata": {"nextUri": ...}}` is parsed by
+`pyarrow.json` (C++, releases the GIL) into one table: one row per item, nested objects
+flattened into columns named the way dlt names them (`timestamps.hangUp` becomes
+`timestamps__hang_up`), lists kept as list columns (dlt stores them as JSON).
+
+Named timestamp fields are read as text (pyarrow would otherwise guess a zone for naive
+values) and parsed into UTC by `sources.common.arrow_checks`. A body whose items do not
+share one type per field (a field that is a number in one record and text in another)
+cannot become a table: the page is then handed over as Python records (`ParsedPage.
+records`) and dlt's own normalizer keeps the odd values in a variant column.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.json as pa_json
+from dlt.common.normalizers.naming.snake_case import NamingConvention
+from requests import Response
+
+from sources.common.rest import CheckedRESTClient, UnexpectedPayload
+
+NAMING = NamingConvention()
+UTC_MICROS = pa.timestamp("us", tz="UTC")
+
+
+@dataclass
+class ParsedPage:
+    """One page: its items as a table (or as records when they do not fit one table),
+    the link to the next page, the body for reading single records back, and when the
+    vendor served it."""
+
+    table: pa.Table | None
+    next_link: str | None
+    body: bytes
+    data_key: str
+    served_at: datetime | None = None  # the vendor's clock: the answer's `Date` header
+    _records: list[dict] | None = field(default=None, repr=False)
+
+    @property
+    def records(self) -> list[dict]:
+        """The items as the vendor sent them (parsed with `json`, only when needed)."""
+        if self._records is None:
+            self._records = json.loads(self.body)[self.data_key] or []
+        return self._records
+
+    @property
+    def row_count(self) -> int:
+        return self.table.num_rows if self.table is not None else len(self.records)
+
+
+@dataclass(frozen=True)
+class PageShape:
+    """What a feed's pages look like: the items' key, where the next link is, and
+    which nested fields (vendor paths like `timestamps.dialled`) are read as text."""
+
+    data_key: str
+    next_link_path: tuple[str, ...] = ("metadata", "nextUri")
+    text_paths: tuple[str, ...] = ()
+
+    def parse_options(self) -> pa_json.ParseOptions:
+        return _parse_options(self.data_key, self.text_paths)
+
+
+@cache
+def _parse_options(data_key: str, text_paths: tuple[str, ...]) -> pa_json.ParseOptions:
+    tree: dict[str, Any] = {}
+    for path in text_paths:
+        node = tree
+        *parents, leaf = path.split(".")
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = None
+
+    def struct_of(node: dict[str, Any]) -> pa.StructType:
+        return pa.struct(
+            [
+                (name, pa.string() if child is None else struct_of(child))
+                for name, child in node.items()
+            ]
+        )
+
+    schema = pa.schema([(data_key, pa.list_(struct_of(tree)))])
+    return pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+
+
+def parse_page(response: Response, shape: PageShape) -> ParsedPage:
+    """The response as a ParsedPage; UnexpectedPayload when it is not a page at all."""
+    body = response.content
+    try:
+        parsed = pa_json.read_json(
+            io.BytesIO(body.replace(b"\n", b" ")),  # one JSON object: one "line"
+            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(body) + 1),
+            parse_options=shape.parse_options(),
+        )
+    except pa.ArrowInvalid:
+        return _parsed_with_json(response, body, shape)
+    if parsed.num_rows != 1:
+        return _parsed_with_json(response, body, shape)
+    items = parsed.column(shape.data_key)
+    if items.null_count:  # absent and null look alike here: let `json` tell them apart
+        return _parsed_with_json(response, body, shape)
+    table = flat_table(items.chunk(0).flatten())
+    next_link = _next_link(parsed, shape.next_link_path)
+    return ParsedPage(table, next_link, body, shape.data_key, served_at(response))
+
+
+def _parsed_with_json(response: Response, body: bytes, shape: PageShape) -> ParsedPage:
+    """Python's `json` for a body pyarrow could not tabulate (mixed types, or not JSON)."""
+    try:
+        document = json.loads(body)
+    except ValueError as error:
+        raise UnexpectedPayload(response, "is not valid JSON") from error
+    if not isinstance(document, dict) or shape.data_key not in document:
+        raise UnexpectedPayload(response, f"has no '{shape.data_key}'")
+    records = document[shape.data_key] or []
+    if not isinstance(records, list):
+        raise UnexpectedPayload(response, f"has '{shape.data_key}' that is not a list")
+    node: Any = document
+    for step in shape.next_link_path:
+        node = node.get(step) if isinstance(node, dict) else None
+    next_link = node if isinstance(node, str) and node else None
+    return ParsedPage(None, next_link, body, shape.data_key, served_at(response), records)
+
+
+def page_served_at(page: ParsedPage) -> datetime | None:
+    return page.served_at
+
+
+def served_at(response: Response) -> datetime | None:
+    """The answer's `Date` header as an aware UTC datetime; None when absent or unreadable."""
+    try:
+        return parsedate_to_datetime(response.headers["Date"]).astimezone(UTC)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _next_link(parsed: pa.Table, path: tuple[str, ...]) -> str | None:
+    head, *rest = path
+    if head not in parsed.column_names:
+        return None
+    value = parsed.column(head)[0].as_py()
+    for step in rest:
+        value = value.get(step) if isinstance(value, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def flat_table(items: pa.StructArray) -> pa.Table:
+    """Struct items as a table of leaf columns named as dlt names nested fields.
+
+    Columns pyarrow typed `null` (no record had a value) are left out: they carry no data,
+    and the columns the warehouse reads are declared on the resource anyway. Times
+    pyarrow recognised itself (fields not named as text) are made UTC microseconds.
+    """
+    names, arrays = [], []
+
+    def visit(array: pa.Array, prefix: str) -> None:
+        if pa.types.is_struct(array.type):
+            # flatten() carries a null parent object down to its children
+            for child_type, child in zip(array.type, array.flatten(), strict=True):
+                visit(child, f"{prefix}{NAMING.normalize_identifier(child_type.name)}__")
+        elif pa.types.is_timestamp(array.type):  # a time pyarrow recognised on its own
+            names.append(prefix[:-2])
+            arrays.append(array.cast(UTC_MICROS))
+        elif not pa.types.is_null(array.type):
+            names.append(prefix[:-2])
+            arrays.append(array)
+
+    visit(items, "")
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+class ArrowPagesClient(CheckedRESTClient):
+    """A RESTClient whose pages are ParsedPage objects (one per page, inside the list
+    dlt's paginate yields), so dlt's paging, retries and hooks stay in charge."""
+
+    def __init__(self, *args: Any, shape: PageShape, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shape = shape
+
+    def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
+        return [parse_page(response, self.shape)]

@@ -1,0 +1,124 @@
+"""A backfill range cut into time windows, whose pages are fetched concurrently.
+
+A cursor feed read from `start` is one sequential walk: page after page, each waiting
+for the vendor. Cut into windows (`From`..`To`, both inclusive, one second apart so no
+record is in two windows), the walks are independent and up to `concurrency` of them
+run at once in worker threads (requests and pyarrow's JSON parser release the GIL).
+
+The windows end at the vendor's "now", read from the first page's `Date` header (the
+machine clock when there is none), and the last window is open-ended like the
+sequential walk, so the newest records are read the same way. Pages reach the caller
+through a bounded queue: memory holds a few pages however long the range. dlt's
+incremental sees every record either way, so the state it keeps is the one a
+sequential walk leaves.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+Page = TypeVar("Page")
+Window = tuple[datetime, datetime | None]
+Walk = Callable[[], Iterator[Page]]
+
+ONE_SECOND = timedelta(seconds=1)
+_DONE = object()
+
+
+def split_range(start: datetime, now: datetime, window: timedelta) -> list[Window]:
+    """Windows from `start` on: `[s, s + window - 1 s]` while they end before `now`,
+    then one open-ended window."""
+    windows: list[Window] = []
+    begin = start
+    while begin + window <= now:
+        windows.append((begin, begin + window - ONE_SECOND))
+        begin += window
+    windows.append((begin, None))
+    return windows
+
+
+def windowed_pages(
+    start: datetime,
+    window: timedelta,
+    walk: Callable[[Window], Iterator[Page]],
+    concurrency: int,
+    served_at: Callable[[Page], datetime | None],
+) -> Iterator[Page]:
+    """Every page of the feed from `start`; `walk(window)` yields one window's pages.
+
+    With `concurrency` 1 this is the single sequential walk from `start`. Otherwise the
+    first window's first page is read here, its `served_at` (the vendor's clock) bounds
+    the windows, and the rest is fetched `concurrency` walks at a time.
+    """
+    if concurrency <= 1:
+        yield from walk((start, None))
+        return
+    first_window = (start, start + window - ONE_SECOND)
+    first_walk = walk(first_window)
+    first_page = next(first_walk, None)
+    if first_page is not None:
+        yield first_page
+    vendor_now = (served_at(first_page) if first_page is not None else None) or datetime.now(UTC)
+    walks: list[Walk] = [lambda: first_walk]
+    for later in split_range(start + window, vendor_now, window):
+        walks.append(lambda later=later: walk(later))
+    yield from fetch_concurrently(walks, concurrency)
+
+
+def fetch_concurrently(
+    walks: list[Walk], concurrency: int, buffered_pages: int | None = None
+) -> Iterator[Page]:
+    """The pages of every walk, up to `concurrency` walks at once, in whatever order the
+    workers deliver them. A worker's exception is raised here, and the others stop."""
+    if concurrency <= 1 or len(walks) == 1:
+        for walk in walks:
+            yield from walk()
+        return
+    pages: queue.Queue = queue.Queue(maxsize=buffered_pages or 2 * concurrency)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                pages.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run(walk: Walk) -> None:
+        try:
+            for page in walk():
+                if not put(page):
+                    return
+        except BaseException as error:  # handed to the consumer, which raises it
+            put(_Failure(error))
+        finally:
+            put(_DONE)
+
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(walks))) as pool:
+        for walk in walks:
+            pool.submit(run, walk)
+        try:
+            remaining = len(walks)
+            while remaining:
+                item = pages.get()
+                if item is _DONE:
+                    remaining -= 1
+                elif isinstance(item, _Failure):
+                    raise item.error
+                else:
+                    yield item
+        finally:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error

@@ -1,0 +1,77 @@
+"""The ipSCAPE cursor feeds read as Arrow pages: page shape, checks, record fixer.
+
+Cursor columns are named as dlt names them in the page tables (`timestamps__dialled`);
+every column under a feed's `timestamps` object is a time parsed into UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sources.common.arrow_checks import Column, FeedChecks
+from sources.common.arrow_feed import RecordFix
+from sources.common.arrow_pages import PageShape
+from sources.ipscape.records import fix_activity, fix_attempt, fix_lead
+from sources.ipscape.settings import (
+    ACTIVITIES_FILTER,
+    ACTIVITIES_PATH,
+    DIALLER_ATTEMPTS_FILTER,
+    DIALLER_ATTEMPTS_PATH,
+    LEADS_FILTER,
+    LEADS_PATH,
+)
+
+
+@dataclass(frozen=True)
+class ArrowFeed:
+    """One cursor feed: where it is, how its pages look, what its records need."""
+
+    path: str
+    filter_prefix: str | None  # `<prefix>From` / `<prefix>To`; None: not incremental
+    shape: PageShape
+    checks: FeedChecks
+    fix: RecordFix
+
+
+def _times(prefix: str, names: tuple[str, ...]) -> PageShape:
+    return PageShape("items", text_paths=tuple(f"{prefix}{name}" for name in names))
+
+
+DIALLER_ATTEMPTS_CURSOR = Column("timestamps__dialled", "timestamps.dialled")
+ACTIVITIES_CURSOR = Column("data__timestamps__created", "data.timestamps.created")
+LEADS_CURSOR = Column("timestamps__created", "timestamps.created")
+
+DIALLER_ATTEMPTS = ArrowFeed(
+    DIALLER_ATTEMPTS_PATH,
+    DIALLER_ATTEMPTS_FILTER,
+    _times("timestamps.", ("dialled", "answered", "hangUp")),
+    FeedChecks(
+        "dialler_attempts",
+        key=Column("attempt_id", "attemptId"),
+        required=(DIALLER_ATTEMPTS_CURSOR,),
+        timestamp_prefix="timestamps__",
+    ),
+    fix_attempt,
+)
+
+ACTIVITIES = ArrowFeed(
+    ACTIVITIES_PATH,
+    ACTIVITIES_FILTER,
+    _times("data.timestamps.", ("created", "joinQueue", "answered", "hangUp", "wrapUp")),
+    FeedChecks(
+        "activities",
+        key=Column("data__activity_id", "data.activityId"),
+        required=(ACTIVITIES_CURSOR,),
+        timestamp_prefix="data__timestamps__",
+        durations_prefix="data__durations__",
+    ),
+    fix_activity,
+)
+
+LEADS = ArrowFeed(
+    LEADS_PATH,
+    LEADS_FILTER,
+    _times("timestamps.", ("created", "modified", "nextAttempt")),
+    FeedChecks("leads", key=Column("lead_id", "leadId"), timestamp_prefix="timestamps__"),
+    fix_lead,
+)
