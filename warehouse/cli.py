@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 import traceback
 
 from warehouse.errors import JobError
@@ -179,14 +180,21 @@ def _run_command(
     if args.command == "run":
         result = job.run_job(location, args.source, record)
         print(summary.format_loads(result.loads), file=stdout)
-        print(f"Exported {len(result.exports)} marts to {location.exports_dir}", file=stdout)
+        if result.marts_current:
+            print("Nothing new: marts and exports are current, left as they are", file=stdout)
+        else:
+            print(f"Exported {len(result.exports)} marts to {location.exports_dir}", file=stdout)
     elif args.command == "load":
         print(summary.format_loads(job.load_step(location, args.source, record)), file=stdout)
     elif args.command == "transform":
+        started = time.monotonic()
         job.transform_step(location, full_refresh=args.full_refresh)
+        record.step_seconds["transform"] = round(time.monotonic() - started, 3)
         print(f"Transforms built in {location.database}", file=stdout)
     elif args.command == "export":
+        started = time.monotonic()
         written = job.export_step(location)
+        record.step_seconds["export"] = round(time.monotonic() - started, 3)
         print(f"Exported {len(written)} marts to {location.exports_dir}", file=stdout)
     elif args.command == "demo":
         from warehouse.demo import run_demo

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from warehouse.errors import JobError, explain
 from warehouse.export import export_marts
 from warehouse.load import SourceLoad, load_source, select_sources
+from warehouse.marts_state import marts_are_current, note_marts_built, raw_changed_at
 from warehouse.paths import WarehouseLocation
 from warehouse.run_log import RunRecord
 from warehouse.transform import build_transforms
@@ -18,10 +20,12 @@ log = logging.getLogger("dialer_warehouse")
 
 @dataclass
 class JobResult:
-    """What a run did: per-source loads and the exported files."""
+    """What a run did: per-source loads, the exported files, and whether the marts
+    were left as they were (nothing new since they were last built and exported)."""
 
     loads: list[SourceLoad] = field(default_factory=list)
     exports: list[Path] = field(default_factory=list)
+    marts_current: bool = False
 
 
 def load_sources(
@@ -37,11 +41,15 @@ def load_sources(
     loads, failures = [], []
     for spec in select_sources(source_names):
         log.info("%s: loading into %s", spec.name, spec.dataset)
+        started = time.monotonic()
         try:
             load = load_source(spec, location)
         except Exception as error:
             failures.append(explain(error, spec.name, spec.credential_settings))
             continue
+        finally:
+            if record is not None:
+                record.step_seconds[f"load:{spec.name}"] = _since(started)
         loads.append(load)
         if record is not None:
             record.rows_loaded[spec.name] = load.rows
@@ -82,16 +90,35 @@ def run_job(
     source_names: list[str] | None = None,
     record: RunRecord | None = None,
 ) -> JobResult:
-    """Load, then transform, then export.
+    """Load, then transform, then export: the last two only when a load changed raw
+    data since the marts were last built and exported (else they are current already).
 
     When some sources fail, the marts are still rebuilt from what did load (and what
     earlier nights loaded); the run then fails with the sources' reasons.
     """
     loads, failure = load_sources(location, source_names, record)
     result = JobResult(loads=loads)
-    if loads:
+    if loads and marts_are_current(location):
+        log.info("nothing new since the marts were built: transform and export skipped")
+        result.marts_current = True
+    elif loads:
+        as_of = raw_changed_at(location)
+        started = time.monotonic()
         transform_step(location)
+        _timed(record, "transform", started)
+        started = time.monotonic()
         result.exports = export_step(location)
+        _timed(record, "export", started)
+        note_marts_built(location, as_of)
     if failure:
         raise failure
     return result
+
+
+def _since(started: float) -> float:
+    return round(time.monotonic() - started, 3)
+
+
+def _timed(record: RunRecord | None, step: str, started: float) -> None:
+    if record is not None:
+        record.step_seconds[step] = _since(started)

@@ -12,8 +12,16 @@ from dlt.common.runtime.collector import LogCollector, NullCollector
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from sources.common.quarantine import QUARANTINE_TABLE
+from warehouse.changes import (
+    Fingerprint,
+    PackageTable,
+    fingerprint_after,
+    fingerprint_before,
+    package_tables,
+)
 from warehouse.crash_points import crash_if_wanted, crash_wanted
 from warehouse.errors import JobError, explain, failed_resource, is_resource_specific
+from warehouse.marts_state import note_raw_changed
 from warehouse.paths import WarehouseLocation
 from warehouse.registry import SOURCES, SourceRun, SourceSpec
 
@@ -25,12 +33,14 @@ class SourceLoad:
     """What one source's load did, per raw table.
 
     `rows_by_table`: rows read and merged this run (a lag window re-reads rows);
-    `new_rows_by_table`: how many more rows the table holds than before the run.
+    `new_rows_by_table`: how many more rows the table holds than before the run;
+    `changed`: whether the load added or altered any row (see `warehouse.changes`).
     """
 
     source: str
     rows_by_table: dict[str, int] = field(default_factory=dict)
     new_rows_by_table: dict[str, int] = field(default_factory=dict)
+    changed: bool = True  # whether any raw row differs from before the run
 
     @property
     def quarantined(self) -> int:
@@ -100,19 +110,55 @@ def load_source(
         # an earlier run died after extracting: normalize and load its package first
         log.info("%s: finishing a load left pending by an earlier run", spec.name)
         pipeline.run(loader_file_format="parquet")
+        note_raw_changed(location)  # not compared: rebuild the marts to be sure
     before = table_row_counts(location, spec.dataset)
     problems, run = _extract(pipeline, spec, location, overrides or {})
     crash_if_wanted("normalize")
-    counts = pipeline.normalize().row_counts
+    normalized = pipeline.normalize()
+    before_load = _fingerprints_before(pipeline, normalized.loads_ids, location, spec)
     crash_if_wanted("load")
     pipeline.load()
+    changed = _changed(before_load, normalized.loads_ids, location, spec)
+    if changed:
+        note_raw_changed(location)
     after = table_row_counts(location, spec.dataset)
-    read = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
+    read = {t: n for t, n in normalized.row_counts.items() if not t.startswith("_dlt")}
     new = {table: after.get(table, 0) - before.get(table, 0) for table in after}
     problems += run.problems
     if problems:
         raise JobError(f"{spec.name}: " + "; ".join(problems))
-    return SourceLoad(spec.name, read, new)
+    return SourceLoad(spec.name, read, new, changed)
+
+
+def _fingerprints_before(
+    pipeline: dlt.Pipeline, load_ids: list[str], location: WarehouseLocation, spec: SourceSpec
+) -> tuple[list[PackageTable], list[Fingerprint | None]] | None:
+    """The tables of the normalized package and the fingerprints of the rows it replaces;
+    None when that cannot be told (no warehouse yet, or several packages)."""
+    if len(load_ids) != 1 or not location.database.exists():
+        return None
+    with duckdb.connect(str(location.database)) as connection:
+        tables = package_tables(pipeline, load_ids[0], connection, spec.dataset)
+        return tables, [fingerprint_before(connection, spec.dataset, t) for t in tables]
+
+
+def _changed(
+    before: tuple[list[PackageTable], list[Fingerprint | None]] | None,
+    load_ids: list[str],
+    location: WarehouseLocation,
+    spec: SourceSpec,
+) -> bool:
+    """Whether the load added or altered a row; when in doubt, yes."""
+    if not load_ids:
+        return False
+    if before is None:
+        return True
+    with duckdb.connect(str(location.database)) as connection:
+        for table, fingerprint in zip(*before, strict=True):
+            after = fingerprint_after(connection, spec.dataset, table, load_ids[0])
+            if fingerprint is None or after is None or after != fingerprint:
+                return True
+    return False
 
 
 def _extract(

@@ -28,13 +28,15 @@ create table if not exists ops.runs (
     rows_new json,
     quarantined json,
     error varchar
-)
+);
+alter table ops.runs add column if not exists step_seconds json
 """
 
 
 @dataclass
 class RunRecord:
-    """What one run did, per source: rows read, rows new, records quarantined."""
+    """What one run did, per source: rows read, rows new, records quarantined; and the
+    wall seconds of each step it ran (`load:<source>`, `transform`, `export`)."""
 
     command: str
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
@@ -42,6 +44,7 @@ class RunRecord:
     rows_loaded: dict[str, int] = field(default_factory=dict)
     rows_new: dict[str, int] = field(default_factory=dict)
     quarantined: dict[str, int] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)  # `load:<source>`, ...
 
 
 def record_start(location: WarehouseLocation, run: RunRecord) -> None:
@@ -62,7 +65,7 @@ def record_end(location: WarehouseLocation, run: RunRecord, error: str | None) -
             """
             update ops.runs
             set finished_at = ?, status = ?, rows_loaded = ?, rows_new = ?, quarantined = ?,
-                error = ?
+                step_seconds = ?, error = ?
             where run_id = ?
             """,
             [
@@ -71,6 +74,7 @@ def record_end(location: WarehouseLocation, run: RunRecord, error: str | None) -
                 json.dumps(run.rows_loaded),
                 json.dumps(run.rows_new),
                 json.dumps(run.quarantined),
+                json.dumps(run.step_seconds),
                 error,
                 run.run_id,
             ],

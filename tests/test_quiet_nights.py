@@ -1,0 +1,91 @@
+"""A night with nothing new rebuilds and exports nothing; a changed row, even without
+new rows, rebuilds the marts.
+
+One small ipSCAPE warehouse for the module, four `run`s: the first night; a quiet
+night (same clock); a night where the vendor changed one attempt already loaded (its
+dial status) and sent nothing new; another quiet night.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from simulator import IpscapeWorld, SimulatorConfig, SimulatorServer
+from tests.support import configure_ipscape, query, run_cli
+
+DIALLER = "/v3.0/calls/dialler"
+
+
+@dataclass
+class Night:
+    exit_code: int
+    output: str
+    steps: dict[str, float]
+    export_mtimes: dict[str, int]
+    new_rows: dict[str, int]
+
+
+def night(database: Path) -> Night:
+    code, output = run_cli("run", "--warehouse", str(database))
+    [row] = query(
+        database, "select step_seconds, rows_new from ops.runs order by started_at desc limit 1"
+    )
+    exports = database.parent / "exports"
+    mtimes = {path.name: path.stat().st_mtime_ns for path in sorted(exports.glob("*.parquet"))}
+    return Night(code, output, json.loads(row["step_seconds"]), mtimes, json.loads(row["rows_new"]))
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Night]:
+    config = SimulatorConfig.for_days(2, attempts_per_campaign_day=8)
+    world = IpscapeWorld(config)
+    database = tmp_path_factory.mktemp("quiet") / "dialer.duckdb"
+    result = {}
+    with SimulatorServer(world) as server, pytest.MonkeyPatch.context() as env:
+        configure_ipscape(env, server.base_url, config.api_token, config.start_date)
+        # the changed attempt is served as the whole feed: one sequential walk
+        env.setenv("SOURCES__IPSCAPE__CONCURRENCY", "1")
+        result["first"] = night(database)
+        result["quiet"] = night(database)
+        newest = world.ground_truth().dialler_attempts[-1]
+        status = 3 if newest["dialStatusId"] != 3 else 2
+        changed = dict(newest, dialStatusId=status, dialStatusName=f"status {status}")
+        # from now on the vendor's feed holds the changed version
+        server.faults.add(DIALLER, replace_body={"metadata": {}, "items": [changed]}, times=None)
+        result["changed"] = night(database)
+        result["changed_attempt"] = query(
+            database,
+            f"select dial_status_id from ipscape_raw.dialler_attempts "
+            f"where attempt_id = {newest['attemptId']}",
+        )[0]["dial_status_id"]
+        result["expected_status"] = status
+        result["quiet_again"] = night(database)
+    return result
+
+
+def test_every_night_succeeds(nights: dict) -> None:
+    for name in ("first", "quiet", "changed", "quiet_again"):
+        assert nights[name].exit_code == 0, nights[name].output
+
+
+def test_a_quiet_night_neither_rebuilds_nor_exports(nights: dict) -> None:
+    for name, before in (("quiet", "first"), ("quiet_again", "changed")):
+        quiet = nights[name]
+        assert set(quiet.steps) == {"load:ipscape"}, quiet.steps
+        assert quiet.export_mtimes == nights[before].export_mtimes
+        assert set(quiet.new_rows.values()) == {0}
+        assert "Nothing new" in quiet.output
+
+
+def test_a_changed_row_without_new_rows_rebuilds_and_exports(nights: dict) -> None:
+    changed = nights["changed"]
+    assert nights["changed_attempt"] == nights["expected_status"]
+    assert set(changed.new_rows.values()) == {0}
+    assert {"load:ipscape", "transform", "export"} <= set(changed.steps)
+    assert all(changed.steps[step] > 0 for step in ("transform", "export"))
+    first_exports = nights["first"].export_mtimes
+    assert all(changed.export_mtimes[name] > first_exports[name] for name in first_exports)
