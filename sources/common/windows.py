@@ -15,6 +15,7 @@ sequential walk leaves.
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ Window = tuple[datetime, datetime | None]
 Walk = Callable[[], Iterator[Page]]
 
 ONE_SECOND = timedelta(seconds=1)
+WINDOWS_PER_WORKER = 4
 _DONE = object()
 
 
@@ -52,12 +54,18 @@ def windowed_pages(
     """Every page of the feed from `start`; `walk(window)` yields one window's pages.
 
     With `concurrency` 1 this is the single sequential walk from `start`. Otherwise the
-    first window's first page is read here, its `served_at` (the vendor's clock) bounds
-    the windows, and the rest is fetched `concurrency` walks at a time.
+    range is cut into about `WINDOWS_PER_WORKER` windows per worker (none shorter than
+    `window`), the first window's first page is read here, its `served_at` (the
+    vendor's clock) bounds the windows, and the rest is fetched `concurrency` walks at
+    a time.
     """
     if concurrency <= 1:
         yield from walk((start, None))
         return
+    # a few windows per worker, never shorter than `window`: short ranges (a night's lag
+    # window) get windows of `window`, a year's backfill a few dozen longer ones
+    expected = (datetime.now(UTC) - start) / (concurrency * WINDOWS_PER_WORKER)
+    window = timedelta(seconds=math.ceil(max(window, expected).total_seconds()))
     first_window = (start, start + window - ONE_SECOND)
     first_walk = walk(first_window)
     first_page = next(first_walk, None)

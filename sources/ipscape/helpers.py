@@ -53,8 +53,12 @@ class IpscapeClient:
     def window_pages(
         self, path: str, shape: PageShape, params: dict[str, Any] | None = None
     ) -> Iterator[ParsedPage]:
-        """Pages of a cursor feed parsed to Arrow, following `metadata.nextUri`."""
-        for page in self._client(shape).paginate(
+        """Pages of a cursor feed parsed to Arrow, following `metadata.nextUri`.
+        Each thread keeps its client (and its open connection) across windows."""
+        clients = self._local.__dict__.setdefault("arrow_clients", {})
+        if shape not in clients:
+            clients[shape] = self._client(shape)
+        for page in clients[shape].paginate(
             path,
             params=params,
             paginator=ApiRootLinkPaginator(self.api_root),
