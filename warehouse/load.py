@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 import dlt
 import duckdb
+import pyarrow
 from dlt.common.runtime.collector import LogCollector, NullCollector
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from sources.common.quarantine import QUARANTINE_TABLE
@@ -26,6 +28,12 @@ from warehouse.paths import WarehouseLocation
 from warehouse.registry import SOURCES, SourceRun, SourceSpec
 
 log = logging.getLogger("dialer_warehouse")
+
+# Memory must not grow with the data: DuckDB spills the merge of a big load to disk
+# past this limit, and need not keep insertion order (the merge does not need it).
+# Arrow buffers go back to the system as soon as a page is done with them.
+DUCKDB_LOAD_SETTINGS = {"memory_limit": "256MB", "preserve_insertion_order": False}
+pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
 @dataclass
@@ -85,9 +93,10 @@ def select_sources(names: list[str] | None) -> list[SourceSpec]:
 def pipeline_for(spec: SourceSpec, location: WarehouseLocation) -> dlt.Pipeline:
     """The dlt pipeline of one source into the warehouse file."""
     location.pipelines_dir.mkdir(parents=True, exist_ok=True)
+    credentials = DuckDbCredentials(str(location.database), global_config=DUCKDB_LOAD_SETTINGS)
     return dlt.pipeline(
         pipeline_name=f"dialer_warehouse_{spec.name}",
-        destination=dlt.destinations.duckdb(str(location.database)),
+        destination=dlt.destinations.duckdb(credentials),
         dataset_name=spec.dataset,
         pipelines_dir=str(location.pipelines_dir),
         progress=_progress(),
