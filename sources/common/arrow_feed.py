@@ -20,6 +20,7 @@ import pyarrow as pa
 from sources.common.arrow_checks import FeedChecks, check_page
 from sources.common.arrow_pages import NAMING, ParsedPage
 from sources.common.quarantine import Quarantine
+from sources.common.seen_keys import SeenKeys
 from sources.common.timestamps import BadRecordError
 
 DEFAULT_BATCH_ROWS = 50_000
@@ -43,18 +44,23 @@ def checked_batches(
     fix: RecordFix,
     zone: str,
     quarantine: Quarantine,
+    seen: SeenKeys,
     declared: dict[str, dict] | None = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
 ) -> Iterator[pa.Table | list[dict]]:
     """Loadable batches of the feed: Arrow tables, and lists of flat records for pages
-    that had to take the record way."""
+    that had to take the record way. A key in `seen` is not yielded again (and every
+    yielded key is added to it)."""
     batch: list[pa.Table] = []
     rows = 0
+    key = checks.key.name
 
     def flush() -> Iterator[pa.Table]:
         nonlocal batch, rows
         if batch:
-            yield from _concatenated(batch)
+            for table in _concatenated(batch):
+                first = seen.first_time(table.column(key))
+                yield table if first.all() else table.filter(pa.array(first))
         batch, rows = [], 0
 
     for page in pages:
@@ -63,6 +69,8 @@ def checked_batches(
         if page.table is None or not _fits(page.table, checks.resource, declared or {}):
             yield from flush()
             records = fixed_records(page.records, fix, zone, quarantine)
+            first = seen.first_time_of([record.get(key) for record in records])
+            records = [record for record, is_first in zip(records, first, strict=True) if is_first]
             if records:
                 yield records
             continue

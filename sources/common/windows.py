@@ -62,18 +62,19 @@ def windowed_pages(
     if concurrency <= 1:
         yield from walk((start, None))
         return
-    # a few windows per worker, never shorter than `window`: short ranges (a night's lag
-    # window) get windows of `window`, a year's backfill a few dozen longer ones
-    expected = (datetime.now(UTC) - start) / (concurrency * WINDOWS_PER_WORKER)
-    window = timedelta(seconds=math.ceil(max(window, expected).total_seconds()))
     first_window = (start, start + window - ONE_SECOND)
     first_walk = walk(first_window)
     first_page = next(first_walk, None)
     if first_page is not None:
         yield first_page
     vendor_now = (served_at(first_page) if first_page is not None else None) or datetime.now(UTC)
+    # a few windows per worker, never shorter than `window`: a night's lag window gets
+    # windows of `window`, a year's backfill a few dozen longer ones
+    rest = start + window
+    share = (vendor_now - rest) / (concurrency * WINDOWS_PER_WORKER)
+    longer = timedelta(seconds=math.ceil(max(window, share).total_seconds()))
     walks: list[Walk] = [lambda: first_walk]
-    for later in split_range(start + window, vendor_now, window):
+    for later in split_range(rest, vendor_now, longer):
         walks.append(lambda later=later: walk(later))
     yield from fetch_concurrently(walks, concurrency)
 

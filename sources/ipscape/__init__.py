@@ -28,6 +28,7 @@ from sources.common.arrow_feed import checked_batches, fixed_records
 from sources.common.arrow_pages import ParsedPage, page_served_at
 from sources.common.quarantine import Quarantine
 from sources.common.rate_limiter import RateLimiter
+from sources.common.seen_keys import SeenKeys
 from sources.common.timestamps import backfill_start
 from sources.common.windows import Window, windowed_pages
 from sources.ipscape import columns
@@ -52,7 +53,7 @@ from sources.ipscape.settings import (
     LEAD_PATH,
     USERS_PATH,
 )
-from sources.ipscape.touched_leads import column_values, lead_ids_dialled_after
+from sources.ipscape.touched_leads import lead_ids_dialled_after
 
 SECONDS_PER_DAY = 86_400
 SECONDS_PER_MINUTE = 60.0
@@ -96,18 +97,23 @@ def ipscape(
     initial = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     lag_seconds = lag_days * SECONDS_PER_DAY
     window = timedelta(days=window_days)
-    leads_read: set[int] = set()  # by the leads feed this run: already current
-    refreshed: set[int] = set()
+    # keys yielded this run, per table: each record is yielded once (see SeenKeys);
+    # a lead read by the leads feed is current already and is not re-read
+    seen = {table: SeenKeys() for table in ("leads", "dialler_attempts", "activities")}
     newest_attempt_before_run: list[datetime | None] = []
 
     def batches(feed: ArrowFeed, start: datetime, declared: dict) -> Iterator[object]:
+        table = feed.checks.resource
+
         def walk(span: Window) -> Iterator[ParsedPage]:
             assert feed.filter_prefix is not None
             params = window_params(feed.filter_prefix, span[0], span[1])
             return client.window_pages(feed.path, feed.shape, params)
 
         pages = windowed_pages(start, window, walk, concurrency, served_at=page_served_at)
-        return checked_batches(pages, feed.checks, feed.fix, timezone, quarantine, declared)
+        return checked_batches(
+            pages, feed.checks, feed.fix, timezone, quarantine, seen[table], declared
+        )
 
     # Cursors keep no boundary hashes (primary_key=()): the merge on the table's key
     # already drops re-read records.
@@ -117,9 +123,7 @@ def ipscape(
             LEADS_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        for batch in batches(LEADS, created.start_value, columns.LEADS):
-            leads_read.update(column_values(batch, "lead_id"))
-            yield batch
+        yield from batches(LEADS, created.start_value, columns.LEADS)
 
     def dialler_attempts(
         dialled: dlt.sources.incremental[datetime] = dlt.sources.incremental(
@@ -142,8 +146,8 @@ def ipscape(
         """Re-read the leads that attempts new this run touched (one GET per lead)."""
         newer_than = newest_attempt_before_run[0] if newest_attempt_before_run else None
         touched = lead_ids_dialled_after(attempts, newer_than)
-        wanted = sorted(touched - refreshed - leads_read)
-        refreshed.update(wanted)
+        wanted = sorted(lead_id for lead_id in touched if lead_id not in seen["leads"])
+        seen["leads"].first_time_of(wanted)
         paths = [LEAD_PATH.format(lead_id=lead_id) for lead_id in wanted]
         records = fixed_records(client.get_many(paths, concurrency), fix_lead, timezone, quarantine)
         if records:
@@ -158,14 +162,16 @@ def ipscape(
     def users() -> Iterator[list[dict]]:
         yield from fixed_pages(client.pages(USERS_PATH), check_user, timezone, quarantine)
 
+    merge = {"write_disposition": "merge"}
+    # each key is yielded once a run (SeenKeys): the merge need not de-duplicate
+    merge_once = {"write_disposition": {"disposition": "merge", "deduplicated": True}}
     attempts_resource = dlt.resource(
         dialler_attempts,
         name="dialler_attempts",
         primary_key="attempt_id",
-        write_disposition="merge",
         columns=columns.DIALLER_ATTEMPTS,
+        **merge_once,
     )
-    merge = {"write_disposition": "merge"}
     # extracted in this order (fifo): leads before the attempts whose leads are re-read,
     # the quarantine last
     return [
@@ -180,7 +186,9 @@ def ipscape(
         dlt.resource(
             lead_lists, name="lead_lists", primary_key="id", columns=columns.LEAD_LISTS, **merge
         ),
-        dlt.resource(leads, name="leads", primary_key="lead_id", columns=columns.LEADS, **merge),
+        dlt.resource(
+            leads, name="leads", primary_key="lead_id", columns=columns.LEADS, **merge_once
+        ),
         attempts_resource,
         dlt.transformer(
             lead_refresh,
@@ -189,14 +197,14 @@ def ipscape(
             table_name="leads",
             primary_key="lead_id",
             columns=columns.LEADS,
-            **merge,
+            **merge_once,
         ),
         dlt.resource(
             activities,
             name="activities",
             primary_key="data__activity_id",
             columns=columns.ACTIVITIES,
-            **merge,
+            **merge_once,
         ),
         quarantine.resource(),
     ]
