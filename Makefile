@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format install dev clean
+.PHONY: demo test bench lint format install dev clean
 
 # Runtime install: pinned lock file, then the project itself (editable, no deps).
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -28,6 +28,10 @@ demo: install
 # one module per worker (--dist loadfile): a module builds its warehouse once
 test: dev
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# issue 6's benchmark (bench/README.md); BENCH_N=20000 for a quick run
+bench: dev
+	$(BIN)/python -m bench
 
 lint: dev
 	$(BIN)/ruff check .

@@ -45,6 +45,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="the vendor's now, ISO-8601 with offset (overrides --days)",
     )
     serve.add_argument("--page-size", type=int, default=100, help="largest page of each feed")
+    serve.add_argument(
+        "--page-delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="added to every page of the ipSCAPE cursor feeds (a distant API)",
+    )
+    serve.add_argument(
+        "--control",
+        action="store_true",
+        help="serve the control API too (POST /_simulator/advance?days=D moves the clocks)",
+    )
     return parser.parse_args(argv)
 
 
@@ -58,7 +70,11 @@ def _aware_datetime(text: str) -> datetime:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     config = SimulatorConfig.for_days(
-        args.days, args.start_date, seed=args.seed, page_size=args.page_size
+        args.days,
+        args.start_date,
+        seed=args.seed,
+        page_size=args.page_size,
+        page_delay_seconds=args.page_delay,
     )
     qvoice_config = QVoiceConfig.for_days(
         args.days, args.start_date, seed=args.seed, page_size=args.page_size
@@ -74,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         qvoice=QVoiceWorld(qvoice_config),
         cloudagent=CloudAgentWorld(cloudagent_config),
+        control=args.control,
     ).start()
     print(f"ipSCAPE simulator serving {server.base_url} (clock {config.clock.isoformat()})")
     print(f"  export SOURCES__IPSCAPE__BASE_URL={server.base_url}")

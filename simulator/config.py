@@ -79,6 +79,18 @@ class SimulatorConfig(WorldConfig):
     """Share (0..1) of attempts / wraps given a status outside the documented vocabulary."""
     messy_text_rate: float = 0.0
     """Share (0..1) of wrap descriptions written in another case or with blanks."""
+    leads_per_attempt: float = 0.5
+    """Leads an outbound campaign uploads per dial attempt it expects that local day
+    (each campaign and day draws within +-20 % of it)."""
+    daily_volumes: tuple[int, ...] = ()
+    """Exact volumes, for benchmarks: entry i is both the dial attempts and the
+    activities (outbound ones plus inbound calls) of local day start_date + i, over all
+    campaigns; days past the last entry have none. Such days have no dials just after
+    midnight. Empty (the default): volumes are drawn around attempts_per_campaign_day
+    and inbound_per_day."""
+    page_delay_seconds: float = 0.0
+    """Seconds every page of a cursor feed waits before it is answered (other requests
+    are served meanwhile), to simulate a distant API."""
 
     RATE_FIELDS = ("late_update_rate", "unknown_status_rate", "messy_text_rate")
 
@@ -86,3 +98,9 @@ class SimulatorConfig(WorldConfig):
         self._check_clock_and_rates()
         if self.page_size < 1:
             raise ValueError("page_size must be at least 1")
+        if self.leads_per_attempt <= 0:
+            raise ValueError("leads_per_attempt must be positive")
+        if any(volume < 0 for volume in self.daily_volumes):
+            raise ValueError("daily_volumes must not be negative")
+        if self.page_delay_seconds < 0:
+            raise ValueError("page_delay_seconds must not be negative")

@@ -1,6 +1,7 @@
 """A real HTTP server (uvicorn in a daemon thread) serving simulated worlds: ipSCAPE
 under `/platform-api`, QVoice and CloudAgent at the host root, any of them on one port;
-it also runs CloudAgent's callback delivery thread."""
+it also runs CloudAgent's callback delivery thread, and, when asked, the control API
+(`simulator.control`) under `/_simulator`."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import time
 from types import TracebackType
 
 import uvicorn
+from starlette.routing import BaseRoute
 
 from simulator.app import VendorApi, build_app
 from simulator.cloudagent import CloudAgentWorld, cloudagent_routes
 from simulator.cloudagent.routes import PATH_PREFIXES as CLOUDAGENT_PATH_PREFIXES
+from simulator.control import CONTROL_ROOT, control_routes
 from simulator.faults import FaultInjector
 from simulator.ipscape import API_ROOT, IpscapeWorld, ipscape_routes
 from simulator.qvoice import QVoiceWorld, qvoice_routes
@@ -27,7 +30,7 @@ STOP_TIMEOUT_SECONDS = 5.0
 class SimulatorServer:
     """Serves `ipscape_world`, `qvoice` and/or `cloudagent` on `host`; port 0 picks a
     free port. Several may run at once. CloudAgent callbacks are delivered while the
-    server runs.
+    server runs. `control=True` adds the control API, for a server in its own process.
 
     Use as a context manager, or call `start()` / `stop()`.
     """
@@ -40,6 +43,7 @@ class SimulatorServer:
         *,
         qvoice: QVoiceWorld | None = None,
         cloudagent: CloudAgentWorld | None = None,
+        control: bool = False,
     ) -> None:
         if ipscape_world is None and qvoice is None and cloudagent is None:
             raise ValueError("a simulator server needs an ipSCAPE, QVoice or CloudAgent world")
@@ -52,7 +56,14 @@ class SimulatorServer:
         self._request_log = RequestLog()
         vendors = []
         if ipscape_world is not None:
-            vendors.append(VendorApi("ipscape", API_ROOT, ipscape_routes(ipscape_world)))
+            vendors.append(
+                VendorApi(
+                    "ipscape",
+                    API_ROOT,
+                    ipscape_routes(ipscape_world),
+                    clock=lambda: ipscape_world.clock,
+                )
+            )
         if qvoice is not None:
             vendors.append(
                 VendorApi(
@@ -73,10 +84,18 @@ class SimulatorServer:
                     path_prefixes=CLOUDAGENT_PATH_PREFIXES,
                 )
             )
+        if control:
+            vendors.append(VendorApi("control", CONTROL_ROOT, self._control_routes()))
         self.app = build_app(vendors, faults=self.faults, request_log=self._request_log)
         self._socket: socket.socket | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+
+    def _control_routes(self) -> list[BaseRoute]:
+        worlds = {"ipscape": self.world, "qvoice": self.qvoice, "cloudagent": self.cloudagent}
+        served = {name: world for name, world in worlds.items() if world is not None}
+        ipscape = self.world
+        return control_routes(served, ipscape.prerender if ipscape else lambda: None)
 
     @property
     def base_url(self) -> str:

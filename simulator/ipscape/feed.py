@@ -1,7 +1,8 @@
 """A served feed: records sorted by (timestamp, id), paged by keyset.
 
 The From/To bounds and the clock are found by bisection, so a page costs O(page size)
-however large the feed (plus a scan when filtering on a field without an index). A page
+however large the feed (plus a scan when filtering on a field without an index; with no
+filter left to check, a page is a slice). A page
 resumes after the last (timestamp, id) it returned, so records generated or revealed
 between two requests never shift the pages.
 """
@@ -22,11 +23,13 @@ SortKey = tuple[int, int]
 
 @dataclass(frozen=True)
 class FeedPage(Generic[R]):
-    """One page of records; a query for the next / previous page, or None."""
+    """One page of records; a query for the next / previous page, or None. `span`:
+    (start, stop) of the records in `Feed.records` when they are a slice of it."""
 
     records: list[R]
     next_query: FeedQuery | None
     previous_query: FeedQuery | None
+    span: tuple[int, int] | None = None
 
 
 class Feed(Generic[R]):
@@ -62,6 +65,11 @@ class Feed(Generic[R]):
             for value in touched:
                 index[value].sort(key=self._key)
 
+    @property
+    def records(self) -> list[R]:
+        """Every record, visible or not, in feed order (do not modify)."""
+        return self._records
+
     def is_visible(self, record: R, clock: float) -> bool:
         """Whether the record's timestamp is <= the clock."""
         return self._key(record)[0] <= clock
@@ -86,18 +94,27 @@ class Feed(Generic[R]):
         if query.after is not None:
             start = max(low, bisect_right(candidates, tuple(query.after), key=self._key))
 
-        records: list[R] = []
-        position = start
-        while position < high and len(records) < size:
-            if matches(candidates[position]):
-                records.append(candidates[position])
-            position += 1
-        has_next = bool(records) and any(matches(candidates[i]) for i in range(position, high))
+        span = None
+        if rest:
+            records: list[R] = []
+            position = start
+            while position < high and len(records) < size:
+                if matches(candidates[position]):
+                    records.append(candidates[position])
+                position += 1
+            has_next = bool(records) and any(matches(candidates[i]) for i in range(position, high))
+        else:
+            records = candidates[start : max(start, min(high, start + size))]
+            has_next = bool(records) and start + len(records) < high
+            if candidates is self._records:
+                span = (start, start + len(records))
         next_query = replace(query, after=self._key(records[-1])) if has_next else None
         previous_query = None
-        if query.after is not None:
+        if query.after is not None and not rest:
+            previous_query = self._previous_unfiltered(query, candidates, low, start, size)
+        elif query.after is not None:
             previous_query = self._previous(query, candidates, matches, low, start, size)
-        return FeedPage(records, next_query, previous_query)
+        return FeedPage(records, next_query, previous_query, span)
 
     def _candidates(self, equals: dict[str, Any]) -> tuple[list[R], list[tuple[str, Any]]]:
         """The narrowest sorted list for the filters, and the filters left to check."""
@@ -106,6 +123,16 @@ class Feed(Generic[R]):
                 value = equals.pop(name)
                 return index.get(value, []), list(equals.items())
         return self._records, list(equals.items())
+
+    def _previous_unfiltered(
+        self, query: FeedQuery, candidates: list[R], low: int, start: int, size: int
+    ) -> FeedQuery | None:
+        """`_previous` when every candidate matches: the page before starts `size` back."""
+        if start <= low:
+            return None
+        position = start - 1 - min(size, start - low)
+        after = self._key(candidates[position]) if position >= low else None
+        return replace(query, after=after)
 
     def _previous(
         self,

@@ -20,6 +20,7 @@ from simulator.ipscape.draws import between, uniforms
 from simulator.ipscape.facts import Attempt, InboundCall, Lead
 from simulator.ipscape.leads import build_lead_lists, draw_lead
 from simulator.ipscape.timestamps import local_midnight, wall_time, zone
+from simulator.ipscape.volumes import exact_volume, split
 
 FIRST_LEAD_ID = 50_001
 FIRST_ATTEMPT_ID = 900_001
@@ -71,29 +72,58 @@ class DayGenerator:
         return days
 
     def _generate_day(self, local_day: date) -> GeneratedDay:
+        """Outbound campaigns first, then inbound (each draws from its own generator, so
+        the order changes nothing but lets an exact day fill its activities inbound)."""
         leads: list[Lead] = []
         attempts: list[Attempt] = []
         inbound: list[InboundCall] = []
+        exact = exact_volume(self._config, local_day)
+        outbound_quotas = self._quotas(exact, inbound=False, local_day=local_day)
         for campaign in CAMPAIGNS:
-            rng = random.Random(day_seed(self._config.seed, campaign.campaign_id, local_day))
-            if campaign.is_inbound:
-                inbound += self._inbound_day(rng, campaign, local_day)
-            else:
-                new_leads, new_attempts = self._outbound_day(rng, campaign, local_day)
+            if not campaign.is_inbound:
+                rng = self._rng(campaign, local_day)
+                quota = outbound_quotas.get(campaign.campaign_id)
+                new_leads, new_attempts = self._outbound_day(rng, campaign, local_day, quota)
                 leads += new_leads
                 attempts += new_attempts
         activities: list[Attempt | InboundCall] = [a for a in attempts if a.has_activity]
+        # an exact day's activities beyond its outbound ones are inbound calls
+        inbound_total = None if exact is None else exact - len(activities)
+        inbound_quotas = self._quotas(inbound_total, inbound=True, local_day=local_day)
+        for campaign in CAMPAIGNS:
+            if campaign.is_inbound:
+                quota = inbound_quotas.get(campaign.campaign_id)
+                inbound += self._inbound_day(
+                    self._rng(campaign, local_day), campaign, local_day, quota
+                )
         activities += inbound
         self._number(leads, attempts, activities)
         return GeneratedDay(local_day, leads, attempts, activities)
 
+    def _rng(self, campaign: Campaign, local_day: date) -> random.Random:
+        return random.Random(day_seed(self._config.seed, campaign.campaign_id, local_day))
+
+    def _quotas(self, total: int | None, inbound: bool, local_day: date) -> dict[int, int]:
+        """An exact day's `total` split over its active inbound or outbound campaigns;
+        {} when volumes are drawn."""
+        if total is None:
+            return {}
+        start = self._config.start_date
+        active = [
+            c.campaign_id
+            for c in CAMPAIGNS
+            if c.is_inbound == inbound and c.is_active_on(local_day, start)
+        ]
+        return split(total, active)
+
     def _inbound_day(
-        self, rng: random.Random, campaign: Campaign, local_day: date
+        self, rng: random.Random, campaign: Campaign, local_day: date, quota: int | None
     ) -> list[InboundCall]:
         if not campaign.is_active_on(local_day, self._config.start_date):
             return []
         expected = self._config.inbound_per_day
         count = between(rng.random(), round(0.8 * expected), round(1.2 * expected))
+        count = count if quota is None else quota
         name = campaign.title_on(local_day, self._config.start_date)
         tz = self._zones[campaign.campaign_id]
         return [
@@ -102,22 +132,32 @@ class DayGenerator:
         ]
 
     def _outbound_day(
-        self, rng: random.Random, campaign: Campaign, local_day: date
+        self, rng: random.Random, campaign: Campaign, local_day: date, quota: int | None
     ) -> tuple[list[Lead], list[Attempt]]:
+        """Leads uploaded and dials made; `quota`: exactly that many dials."""
         history = self._recent_leads[campaign.campaign_id]
         if not campaign.is_active_on(local_day, self._config.start_date):
             history.append([])
             return [], []
-        expected = self._config.attempts_per_campaign_day
+        expected = self._config.attempts_per_campaign_day if quota is None else quota
         lists = [ll for ll in self.lead_lists if ll.campaign is campaign]
-        lead_count = between(rng.random(), round(0.4 * expected), round(0.6 * expected))
+        per_attempt = self._config.leads_per_attempt
+        lead_count = between(
+            rng.random(), round(0.8 * per_attempt * expected), round(1.2 * per_attempt * expected)
+        )
         new_leads = [draw_lead(rng, campaign, local_day, lists) for _ in range(lead_count)]
         new_leads.sort(key=lambda lead: lead.created)
         pool = [lead for day_leads in history for lead in day_leads] + new_leads
         name = campaign.title_on(local_day, self._config.start_date)
         attempts = []
-        for dialled, runs_past_midnight in self._dial_times(rng, campaign, local_day):
+        for dialled, runs_past_midnight in self._dial_times(rng, campaign, local_day, quota):
             lead = pick_lead(rng, pool, dialled)
+            if lead is None and quota is not None:
+                # an exact day keeps its count: a lead uploaded that morning (07:00-08:00,
+                # before any of its dials) takes the dial
+                lead = draw_lead(rng, campaign, local_day, lists)
+                new_leads.append(lead)
+                pool.append(lead)
             if lead is None:
                 continue
             attempt = draw_attempt(
@@ -131,14 +171,17 @@ class DayGenerator:
         return new_leads, attempts
 
     def _dial_times(
-        self, rng: random.Random, campaign: Campaign, local_day: date
+        self, rng: random.Random, campaign: Campaign, local_day: date, quota: int | None
     ) -> list[tuple[int, bool]]:
         """Sorted (dialled, runs_past_midnight): business hours, 1-2 late-night dials and
-        0-2 just after midnight."""
+        0-2 just after midnight; with a `quota`, exactly that many and none after midnight."""
         expected = self._config.attempts_per_campaign_day
         business = between(rng.random(), round(0.9 * expected), round(1.1 * expected))
         late_night = between(rng.random(), 1, 2)
         early = between(rng.random(), 0, 2)
+        if quota is not None:
+            late_night = min(late_night, quota)
+            business, early = quota - late_night, 0
         seconds = [(between(rng.random(), *BUSINESS_HOURS), False) for _ in range(business)]
         seconds += [(between(rng.random(), *LATE_NIGHT_DIALS), True) for _ in range(late_night)]
         seconds += [(between(rng.random(), *EARLY_DIALS), False) for _ in range(early)]

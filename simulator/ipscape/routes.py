@@ -4,28 +4,27 @@ nextUri / previousUri are written relative to the API root (`/v3.0/...`), except
 users feed, which writes `/platform-api/v3.0/users?...` (the seed shows both spellings).
 Each feed says "no page" its own way: activities null, dialler attempts by leaving the
 key out, leads "", lists and users null.
+
+Feed pages and single items are served from the world's kept JSON bytes, byte for byte
+what `JSONResponse` would write; a page waits `page_delay_seconds` without holding up
+other requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from simulator.ipscape.auth import BearerTokenAuth
+from simulator.ipscape.feeds import ACTIVITIES, DIALLER_ATTEMPTS, LEAD_LISTS, LEADS, USERS
 from simulator.ipscape.params import BadParameter, CursorEndpoint, NoPage, feed_query
-from simulator.ipscape.world import (
-    ACTIVITIES,
-    DIALLER_ATTEMPTS,
-    LEAD_LISTS,
-    LEADS,
-    USERS,
-    IpscapeWorld,
-    ServedPage,
-)
+from simulator.ipscape.rendered import encode
+from simulator.ipscape.world import IpscapeWorld, ServedPage
 
 API_ROOT = "/platform-api"
 CAMPAIGNS_PER_PAGE = 50  # default and maximum perPage
@@ -98,13 +97,26 @@ def _bad_request(error: BadParameter) -> JSONResponse:
 
 
 def _cursor_handler(world: IpscapeWorld, endpoint: CursorEndpoint):
-    def handle(request: Request) -> JSONResponse:
+    delay = world.config.page_delay_seconds
+
+    async def handle(request: Request) -> Response:
         try:
             query = feed_query(endpoint, request.query_params)
         except BadParameter as error:
             return _bad_request(error)
         page = world.page(endpoint.feed, query)
-        return JSONResponse({"metadata": _metadata(endpoint, page), "items": page.items})
+        if delay:
+            await asyncio.sleep(delay)
+        body = b"".join(
+            (
+                b'{"metadata":',
+                encode(_metadata(endpoint, page)),
+                b',"items":[',
+                b",".join(page.items),
+                b"]}",
+            )
+        )
+        return Response(body, media_type=JSONResponse.media_type)
 
     return handle
 
@@ -120,11 +132,11 @@ def _metadata(endpoint: CursorEndpoint, page: ServedPage) -> dict[str, Any]:
 
 
 def _item_handler(world: IpscapeWorld, param: str, feed: str, noun: str):
-    def handle(request: Request) -> JSONResponse:
+    async def handle(request: Request) -> Response:
         item = world.item(feed, request.path_params[param])
         if item is None:
             return JSONResponse({"message": f"{noun} not found"}, status_code=404)
-        return JSONResponse(item)
+        return Response(item, media_type=JSONResponse.media_type)
 
     return handle
 

@@ -1,33 +1,37 @@
 """The ipSCAPE world: generated records, the vendor's clock, and what is visible at it.
 
 Thread-safe: the test thread moves the clock while the server thread serves pages.
+Picklable (see `simulator.ipscape.snapshot`), kept item bytes included.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from operator import attrgetter
 from typing import Any
 
 from simulator.clocked import ClockedWorld
 from simulator.config import SimulatorConfig
-from simulator.ipscape.call_items import activity_item, attempt_item
 from simulator.ipscape.catalog import CAMPAIGNS, PEOPLE
 from simulator.ipscape.cursor import FeedQuery
-from simulator.ipscape.directory_items import campaign_item, lead_list_item, user_item
-from simulator.ipscape.feed import Feed
+from simulator.ipscape.directory_items import campaign_item
+from simulator.ipscape.feeds import (
+    ACTIVITIES,
+    DIALLER_ATTEMPTS,
+    LEAD_LISTS,
+    LEADS,
+    RECORD_IDS,
+    RENDER,
+    USERS,
+    build_feeds,
+    build_rendered,
+)
 from simulator.ipscape.generator import DayGenerator
-from simulator.ipscape.lead_items import lead_item
 
-ACTIVITIES = "activities"
-DIALLER_ATTEMPTS = "dialler_attempts"
-LEADS = "leads"
-LEAD_LISTS = "lead_lists"
-USERS = "users"
+# feeds a benchmark reads in bulk: rendered ahead by `prerender`
+BULK_FEEDS = (DIALLER_ATTEMPTS, ACTIVITIES, LEADS)
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,10 @@ class IpscapeTruth:
 
 @dataclass(frozen=True)
 class ServedPage:
-    """One page of a cursor feed: items, and the queries of the next / previous page."""
+    """One page of a cursor feed: the JSON bytes of each item, and the queries of the
+    next / previous page."""
 
-    items: list[dict[str, Any]]
+    items: list[bytes]
     next_query: FeedQuery | None
     previous_query: FeedQuery | None
 
@@ -57,47 +62,19 @@ class IpscapeWorld(ClockedWorld):
     """A deterministic ipSCAPE tenant seen at a movable clock."""
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
-        self.config = config or SimulatorConfig()
-        self._lock = threading.RLock()
-        self._clock = self.config.clock
+        self._set_up(config or SimulatorConfig())
         self._generator = DayGenerator(self.config)
-        campaign_id, activity_type = attrgetter("campaign_id"), attrgetter("activity_type")
-        self._feeds: dict[str, Feed] = {
-            ACTIVITIES: Feed(
-                lambda r: (r.created, r.activity_id),
-                {"campaignId": campaign_id, "activityType": activity_type},
-                indexed=("campaignId", "activityType"),
-            ),
-            DIALLER_ATTEMPTS: Feed(
-                lambda r: (r.dialled, r.attempt_id),
-                {"campaignId": campaign_id, "leadId": attrgetter("lead_id")},
-                indexed=("leadId", "campaignId"),
-            ),
-            LEADS: Feed(
-                lambda r: (r.created, r.lead_id),
-                {"campaignId": campaign_id, "listId": attrgetter("list_id")},
-                indexed=("listId", "campaignId"),
-            ),
-            LEAD_LISTS: Feed(lambda r: (r.created, r.list_id), {"campaignId": campaign_id}),
-            USERS: Feed(
-                lambda r: (0, r.user_id),
-                {
-                    "userType": attrgetter("user_type"),
-                    "accountActive": attrgetter("account_is_active"),
-                },
-            ),
-        }
-        self._render: dict[str, Callable[[Any, float], dict[str, Any]]] = {
-            ACTIVITIES: activity_item,
-            DIALLER_ATTEMPTS: attempt_item,
-            LEADS: lead_item,
-            LEAD_LISTS: lambda lead_list, _clock: lead_list_item(lead_list),
-            USERS: lambda person, _clock: user_item(person),
-        }
-        self._by_id: dict[str, dict[int, Any]] = {name: {} for name in self._feeds}
-        self._add(LEAD_LISTS, self._generator.lead_lists, attrgetter("list_id"))
-        self._add(USERS, [p for p in PEOPLE if p.listed], attrgetter("user_id"))
+        self._add(LEAD_LISTS, self._generator.lead_lists)
+        self._add(USERS, [p for p in PEOPLE if p.listed])
         self._generate()
+
+    def _set_up(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self._lock = threading.RLock()
+        self._clock = config.clock
+        self._feeds = build_feeds()
+        self._rendered = build_rendered()
+        self._by_id: dict[str, dict[int, Any]] = {name: {} for name in self._feeds}
 
     def advance(self, days: float = 1, hours: float = 0) -> None:
         """Move the clock forward."""
@@ -105,22 +82,42 @@ class IpscapeWorld(ClockedWorld):
             self.set_clock(self._clock + timedelta(days=days, hours=hours))
 
     def page(self, feed: str, query: FeedQuery) -> ServedPage:
-        """One page (config.page_size items) of a cursor feed at the current clock."""
+        """One page (config.page_size items) of a cursor feed at the current clock, each
+        item as the JSON bytes it is served as (kept between requests)."""
         with self._lock:
             clock = self._clock.timestamp()
-            page = self._feeds[feed].page(query, clock, self.config.page_size)
-            render = self._render[feed]
-            items = [render(record, clock) for record in page.records]
+            served = self._feeds[feed]
+            page = served.page(query, clock, self.config.page_size)
+            rendered = self._rendered[feed]
+            items = None
+            if page.span is not None:
+                items = rendered.aligned(*page.span, clock, len(served.records))
+            if items is None:
+                items = [rendered.item_bytes(record, clock) for record in page.records]
             return ServedPage(items, page.next_query, page.previous_query)
 
-    def item(self, feed: str, record_id: int) -> dict[str, Any] | None:
-        """One record by id, or None when unknown or not yet visible at the clock."""
+    def item(self, feed: str, record_id: int) -> bytes | None:
+        """One record's item by id as the JSON bytes it is served as, or None when unknown
+        or not yet visible at the clock."""
         with self._lock:
             clock = self._clock.timestamp()
-            record = self._by_id[feed].get(record_id)
-            if record is None or not self._feeds[feed].is_visible(record, clock):
-                return None
-            return self._render[feed](record, clock)
+            record = self._visible_record(feed, record_id, clock)
+            return None if record is None else self._rendered[feed].item_bytes(record, clock)
+
+    def prerender(self, feeds: tuple[str, ...] = BULK_FEEDS) -> None:
+        """Render ahead every visible record of `feeds` at the clock whose served bytes
+        are missing or out of date, and align them: until the clock moves, an unfiltered
+        page of these feeds is a slice of kept bytes."""
+        with self._lock:
+            clock = self._clock.timestamp()
+            for name in feeds:
+                feed = self._feeds[name]
+                self._rendered[name].align(feed.visible(clock), clock, len(feed.records))
+
+    def visible_count(self, feed: str) -> int:
+        """Records of a feed visible at the clock (what an unfiltered walk serves)."""
+        with self._lock:
+            return len(self._feeds[feed].visible(self._clock.timestamp()))
 
     def campaigns(self) -> list[dict[str, Any]]:
         """The campaign list (deleted campaigns are absent)."""
@@ -131,7 +128,7 @@ class IpscapeWorld(ClockedWorld):
         with self._lock:
             clock = self._clock.timestamp()
             served = {
-                name: [self._render[name](record, clock) for record in feed.visible(clock)]
+                name: [RENDER[name](record, clock) for record in feed.visible(clock)]
                 for name, feed in self._feeds.items()
             }
             served["campaigns"] = self.campaigns()
@@ -146,21 +143,41 @@ class IpscapeWorld(ClockedWorld):
             source_timezone=self.config.source_timezone,
         )
 
+    def __getstate__(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "config": self.config,
+                "clock": self._clock,
+                "generator": self._generator,
+                "records": {name: feed.records for name, feed in self._feeds.items()},
+                "rendered": {name: kept.kept for name, kept in self._rendered.items()},
+            }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._set_up(state["config"])
+        self._clock = state["clock"]
+        self._generator = state["generator"]
+        for name, records in state["records"].items():
+            self._add(name, records)
+        for name, kept in state["rendered"].items():
+            self._rendered[name].restore(kept)
+
+    def _visible_record(self, feed: str, record_id: int, clock: float) -> Any:
+        record = self._by_id[feed].get(record_id)
+        if record is None or not self._feeds[feed].is_visible(record, clock):
+            return None
+        return record
+
     def _generate(self) -> None:
         """Generate every local day begun by the clock (days already made are kept)."""
         days = self._generator.generate_until(self._clock.timestamp())
         if days:  # one merge per feed, however many days were made
-            self._add(LEADS, [r for day in days for r in day.leads], attrgetter("lead_id"))
-            self._add(
-                DIALLER_ATTEMPTS,
-                [r for day in days for r in day.attempts],
-                attrgetter("attempt_id"),
-            )
-            self._add(
-                ACTIVITIES, [r for day in days for r in day.activities], attrgetter("activity_id")
-            )
+            self._add(LEADS, [r for day in days for r in day.leads])
+            self._add(DIALLER_ATTEMPTS, [r for day in days for r in day.attempts])
+            self._add(ACTIVITIES, [r for day in days for r in day.activities])
 
-    def _add(self, feed: str, records: Any, record_id: Callable[[Any], int]) -> None:
+    def _add(self, feed: str, records: Any) -> None:
         records = list(records)
         self._feeds[feed].extend(records)
+        record_id = RECORD_IDS[feed]
         self._by_id[feed].update((record_id(record), record) for record in records)
