@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 import dlt
 import pyarrow as pa
 
-from sources.common.arrow_checks import FeedChecks, check_page
+from sources.common.arrow_checks import CheckedPage, FeedChecks, check_page
 from sources.common.arrow_pages import NAMING, ParsedPage
 from sources.common.quarantine import Quarantine
 from sources.common.seen_keys import SeenKeys
@@ -74,7 +74,7 @@ def checked_batches(
             if records:
                 yield records
             continue
-        checked = check_page(page, checks, zone)
+        checked = checked_page(page, checks, zone)
         for error, record in checked.rejected:
             quarantine.add(error, record)
         if checked.table.num_rows:
@@ -83,6 +83,22 @@ def checked_batches(
         if rows >= batch_rows:
             yield from flush()
     yield from flush()
+
+
+def checked_pages(
+    pages: Iterable[ParsedPage], checks: FeedChecks, zone: str
+) -> Iterator[ParsedPage]:
+    """The pages with their checks applied already (`ParsedPage.checked`): run inside a
+    window's worker thread, the checks' Arrow calls do not wait on the consuming
+    thread's turn at the GIL."""
+    for page in pages:
+        if page.table is not None:
+            page.checked = check_page(page, checks, zone)
+        yield page
+
+
+def checked_page(page: ParsedPage, checks: FeedChecks, zone: str) -> CheckedPage:
+    return page.checked if page.checked is not None else check_page(page, checks, zone)
 
 
 def fixed_records(

@@ -45,6 +45,7 @@ class ParsedPage:
     data_key: str
     served_at: datetime | None = None  # the vendor's clock: the answer's `Date` header
     _records: list[dict] | None = field(default=None, repr=False)
+    checked: Any = field(default=None, repr=False)  # a CheckedPage, when checked early
 
     @property
     def records(self) -> list[dict]:

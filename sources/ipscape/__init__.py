@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 import dlt
 from dlt.sources import DltResource
 
-from sources.common.arrow_feed import checked_batches, fixed_records
+from sources.common.arrow_feed import checked_batches, checked_pages, fixed_records
 from sources.common.arrow_pages import ParsedPage, page_served_at
 from sources.common.quarantine import Quarantine
 from sources.common.rate_limiter import RateLimiter
@@ -108,7 +108,9 @@ def ipscape(
         def walk(span: Window) -> Iterator[ParsedPage]:
             assert feed.filter_prefix is not None
             params = window_params(feed.filter_prefix, span[0], span[1])
-            return client.window_pages(feed.path, feed.shape, params)
+            return checked_pages(
+                client.window_pages(feed.path, feed.shape, params), feed.checks, timezone
+            )
 
         pages = windowed_pages(start, window, walk, concurrency, served_at=page_served_at)
         return checked_batches(
