@@ -122,6 +122,8 @@ def _key_not_null(table: pa.Table, key: str) -> pa.Table:
     """The table with its key column declared non-null (its nulls are gone by now), as
     the resource's primary key hint says: dlt then sees no hint to reconcile."""
     index = table.schema.get_field_index(key)
+    if index < 0:
+        return table
     schema = table.schema.set(index, table.schema.field(index).with_nullable(False))
     return pa.Table.from_arrays(table.columns, schema=schema)
 

@@ -92,7 +92,7 @@ def checked_pages(
     window's worker thread, the checks' Arrow calls do not wait on the consuming
     thread's turn at the GIL."""
     for page in pages:
-        if page.table is not None:
+        if page.table is not None and page.table.num_rows:
             page.checked = check_page(page, checks, zone)
         yield page
 
