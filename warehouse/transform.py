@@ -4,16 +4,33 @@ dbt runs in its own process after dlt has closed the file (DuckDB allows one wri
 process), so it never shares a connection or global state with the job. It reads the
 same warehouse path (`DIALER_WAREHOUSE_PATH`, passed to the profile) and gets each
 source's configured time zone as a dbt var.
+
+Builds are incremental (transforms/macros/incremental/): the facts and the daily marts
+read only what was loaded since the last build. A build is a full refresh when asked
+(`--full-refresh`) and whenever what it builds from differs from the last complete
+build: the transforms' files, the dbt vars, the versions of dbt and DuckDB, or which of
+the raw tables the staging views read exist (a view over a table that did not exist
+yet stands over an empty stand-in). That fingerprint is kept in the warehouse
+(`transform_state.last_build`), written only once dbt succeeded and cleared before a
+full refresh starts, so a build that dies is followed by another full one. An
+incremental build leaves the seeds and staging views (unchanged, by that fingerprint)
+as they are and skips their tests.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
+
+import duckdb
 
 from warehouse.crash_points import crash_if_wanted, crash_wanted
 from warehouse.errors import JobError
@@ -21,6 +38,16 @@ from warehouse.paths import TRANSFORMS_DIR, WAREHOUSE_PATH_ENV, WarehouseLocatio
 from warehouse.registry import SOURCES
 
 DBT = Path(sys.executable).with_name("dbt")
+STATE_SCHEMA = "transform_state"
+# what an incremental build does not rebuild (their code and inputs are in the fingerprint)
+UNCHANGED_BETWEEN_FULL_BUILDS = ("resource_type:seed", "config.materialized:view")
+# the transforms' code: dbt's files, not what dbt writes there (target/, logs/, .user.yml)
+PROJECT_FILES = {".sql", ".yml", ".yaml", ".csv"}
+GENERATED_DIRS = {"target", "logs", "dbt_packages"}
+# how a staging view names the raw table it reads (macros/source_or_empty.sql)
+STAGED_TABLE = re.compile(r"source_or_empty\(\s*'(\w+)'\s*,\s*'(\w+)'\s*\)")
+
+log = logging.getLogger("dialer_warehouse")
 
 
 def dbt_vars() -> dict[str, str]:
@@ -29,7 +56,32 @@ def dbt_vars() -> dict[str, str]:
 
 
 def build_transforms(location: WarehouseLocation, full_refresh: bool = False) -> None:
-    """`dbt build` (seeds, models, tests) against the warehouse; raises JobError on failure."""
+    """`dbt build` (seeds, models, tests) against the warehouse; raises JobError on failure.
+
+    Incremental unless `full_refresh`, or the fingerprint of what it builds from changed
+    since the last complete build (see the module's docstring).
+    """
+    raw_tables, last_build = _read_build_state(location)
+    fingerprint = transforms_fingerprint(raw_tables)
+    if not full_refresh and last_build != fingerprint:
+        why = "no complete build yet" if last_build is None else "transforms or inputs changed"
+        log.info("transform: full refresh (%s)", why)
+        full_refresh = True
+    if full_refresh and last_build is not None:
+        _record_build(location, None)
+    exclude = () if full_refresh else UNCHANGED_BETWEEN_FULL_BUILDS
+    run_dbt_build(location, full_refresh=full_refresh, exclude=exclude)
+    _record_build(location, fingerprint)
+
+
+def run_dbt_build(
+    location: WarehouseLocation,
+    *,
+    full_refresh: bool,
+    select: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+) -> None:
+    """One `dbt build` of the selected nodes; raises JobError on failure."""
     args = [
         str(DBT),
         "--no-use-colors" if not sys.stdout.isatty() else "--use-colors",
@@ -47,6 +99,10 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
     ]
     if full_refresh:
         args.append("--full-refresh")
+    if select:
+        args += ["--select", *select]
+    if exclude:
+        args += ["--exclude", *exclude]
     if not sys.stdout.isatty():
         args.insert(1, "--quiet")
     # dbt needs no vendor settings: keep the sources' secrets out of its process
@@ -70,6 +126,60 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
         output, _ = dbt.communicate()
     if dbt.returncode != 0:
         raise JobError(f"transform failed: {_first_failure(location, output)}")
+
+
+def transforms_fingerprint(raw_tables: list[str]) -> str:
+    """A digest of everything a build depends on besides the raw rows themselves."""
+    digest = hashlib.sha256()
+    for path in sorted(TRANSFORMS_DIR.rglob("*")):
+        relative = path.relative_to(TRANSFORMS_DIR)
+        if (
+            path.suffix in PROJECT_FILES
+            and not relative.name.startswith(".")
+            and not GENERATED_DIRS.intersection(relative.parts[:-1])
+        ):
+            digest.update(f"{relative.as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    versions = {package: version(package) for package in ("dbt-core", "dbt-duckdb", "duckdb")}
+    settings = {"vars": dbt_vars(), "versions": versions, "raw_tables": raw_tables}
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _read_build_state(location: WarehouseLocation) -> tuple[list[str], str | None]:
+    """Which raw tables that the staging views read exist (`<schema>.<table>`, sorted),
+    and the last complete build's fingerprint (None if there is none)."""
+    staged = {
+        f"{schema}.{table}"
+        for path in (TRANSFORMS_DIR / "models" / "staging").rglob("*.sql")
+        for schema, table in STAGED_TABLE.findall(path.read_text())
+    }
+    with duckdb.connect(str(location.database), read_only=True) as connection:
+        tables = {
+            f"{schema}.{table}"
+            for schema, table in connection.execute(
+                "select schema_name, table_name from duckdb_tables()"
+            ).fetchall()
+        }
+        if f"{STATE_SCHEMA}.last_build" not in tables:
+            return sorted(staged & tables), None
+        row = connection.execute(f"select fingerprint from {STATE_SCHEMA}.last_build").fetchone()
+    return sorted(staged & tables), row[0] if row else None
+
+
+def _record_build(location: WarehouseLocation, fingerprint: str | None) -> None:
+    """Keep `fingerprint` as the last complete build's; None: no build is complete."""
+    with duckdb.connect(str(location.database)) as connection:
+        connection.execute(f"create schema if not exists {STATE_SCHEMA}")
+        connection.execute(
+            f"create table if not exists {STATE_SCHEMA}.last_build "
+            "(fingerprint varchar not null, built_at timestamptz not null)"
+        )
+        connection.execute(f"delete from {STATE_SCHEMA}.last_build")
+        if fingerprint is not None:
+            connection.execute(
+                f"insert into {STATE_SCHEMA}.last_build values (?, now())", [fingerprint]
+            )
 
 
 def _crash_once_dbt_builds(log_file: Path, log_start: int) -> None:

@@ -1,27 +1,78 @@
 -- One row per call an agent handled, all vendors: durations in seconds (a missing
 -- duration is 0), the disposition mapped to its category and flags, and the local
 -- report_date in the campaign's zone.
-with ipscape_activities as (
-    select * from {{ ref('stg_ipscape__activities') }}
-    where agent_id is not null
-),
+-- Incremental: a build recomputes the calls whose raw rows were loaded (new or re-read)
+-- since the last build, and those of the campaigns whose zone or QVoice campaign id
+-- changed since; a record that no longer names an agent leaves the table. The old and
+-- new report keys of every recomputed call are queued for the marts built on it.
+{{ config(
+    unique_key=['source_system', 'interaction_id'],
+    queue_report_keys={
+        'dispositions_daily': ['source_system', 'campaign_id', 'report_date'],
+        'agent_performance_daily': ['source_system', 'agent_id', 'report_date'],
+    },
+    post_hook=[
+        "{{ record_consumed_loads([
+            ref('stg_ipscape__activities'), ref('stg_qvoice__leads_history'), ref('cloudagent_dials')
+        ]) }}",
+        "{{ record_campaign_rules() }}",
+    ],
+) }}
 
-qvoice_history as (
-    select * from {{ ref('stg_qvoice__leads_history') }}
-    where agent_name is not null
-),
-
-qvoice_campaign_ids as (
+with qvoice_campaign_ids as (
     select * from {{ ref('qvoice_campaign_ids') }}
-),
-
-cloudagent_dials as (
-    select * from {{ ref('cloudagent_dials') }}
-    where agent_id is not null
 ),
 
 campaigns as (
     select * from {{ ref('campaigns') }}
+),
+
+{% if is_incremental() %}
+    -- the campaigns whose id or zone changed since this table was built: all their
+    -- records are rebuilt
+    changed_campaigns as (
+        select * from {{ campaigns_with_changed_rules() }}
+    ),
+{% endif %}
+
+-- the records to build: every record on a full build, else the changed ones, agent or not
+ipscape_activities as (
+    select * from {{ ref('stg_ipscape__activities') }}
+    {% if is_incremental() %}
+        where {{ loaded_since_last_build(ref('stg_ipscape__activities')) }}
+        union
+        select * from {{ ref('stg_ipscape__activities') }}
+        where campaign_id in (
+            select changed_campaigns.campaign_key from changed_campaigns
+            where changed_campaigns.source_system = 'ipscape'
+        )
+    {% endif %}
+),
+
+qvoice_history as (
+    select * from {{ ref('stg_qvoice__leads_history') }}
+    {% if is_incremental() %}
+        where {{ loaded_since_last_build(ref('stg_qvoice__leads_history')) }}
+        union
+        select * from {{ ref('stg_qvoice__leads_history') }}
+        where campaign_name in (
+            select changed_campaigns.campaign_key from changed_campaigns
+            where changed_campaigns.source_system = 'qvoice'
+        )
+    {% endif %}
+),
+
+cloudagent_dials as (
+    select * from {{ ref('cloudagent_dials') }}
+    {% if is_incremental() %}
+        where {{ loaded_since_last_build(ref('cloudagent_dials')) }}
+        union
+        select * from {{ ref('cloudagent_dials') }}
+        where campaign_name in (
+            select changed_campaigns.campaign_key from changed_campaigns
+            where changed_campaigns.source_system = 'cloudagent'
+        )
+    {% endif %}
 ),
 
 disposition_flags as (
@@ -48,7 +99,8 @@ ipscape as (
         coalesce(hold_seconds, 0) as hold_seconds,
         coalesce(
             wrap_seconds, cast(epoch(wrapped_up_at) - epoch(hung_up_at) as bigint), 0
-        ) as wrap_seconds
+        ) as wrap_seconds,
+        agent_id is not null as is_interaction
     from ipscape_activities
 ),
 
@@ -67,7 +119,8 @@ qvoice as (
         cast(null as varchar) as disposition_code,
         coalesce(qvoice_history.talk_seconds, 0) as talk_seconds,
         0 as hold_seconds,
-        0 as wrap_seconds
+        0 as wrap_seconds,
+        qvoice_history.agent_name is not null as is_interaction
     from qvoice_history
     left join qvoice_campaign_ids
         on qvoice_history.campaign_name = qvoice_campaign_ids.campaign_name
@@ -88,7 +141,8 @@ cloudagent as (
         cast(null as varchar) as disposition_code,
         coalesce(talk_seconds, 0) as talk_seconds,
         0 as hold_seconds,
-        0 as wrap_seconds
+        0 as wrap_seconds,
+        agent_id is not null as is_interaction
     from cloudagent_dials
 ),
 
@@ -111,37 +165,51 @@ located as (
         on
             interactions.source_system = campaigns.source_system
             and interactions.campaign_id = campaigns.campaign_id
+),
+
+calls as (
+    select
+        interactions.source_system,
+        interactions.interaction_id,
+        interactions.attempt_id,
+        interactions.campaign_id,
+        interactions.campaign_name,
+        interactions.agent_id,
+        interactions.agent_name,
+        interactions.started_at,
+        interactions.timezone,
+        {{ local_date('interactions.timezone', 'interactions.started_at') }} as report_date,
+        interactions.disposition_raw,
+        interactions.disposition_code,
+        case
+            when interactions.disposition_raw is null then '(none)'
+            else coalesce(disposition_flags.disposition, interactions.disposition_raw)
+        end as disposition,
+        case
+            when interactions.disposition_raw is null then 'none'
+            else coalesce(disposition_flags.category, 'unmapped')
+        end as category,
+        coalesce(disposition_flags.is_success, false) as is_success,
+        coalesce(disposition_flags.is_contact, false) as is_contact,
+        coalesce(disposition_flags.is_dnc, false) as is_dnc,
+        coalesce(disposition_flags.is_callback, false) as is_callback,
+        coalesce(disposition_flags.is_final, false) as is_final,
+        interactions.talk_seconds,
+        interactions.hold_seconds,
+        interactions.wrap_seconds,
+        interactions.is_interaction
+    from located as interactions
+    left join disposition_flags
+        on lower(interactions.disposition_raw) = disposition_flags.disposition_key
 )
 
-select
-    interactions.source_system,
-    interactions.interaction_id,
-    interactions.attempt_id,
-    interactions.campaign_id,
-    interactions.campaign_name,
-    interactions.agent_id,
-    interactions.agent_name,
-    interactions.started_at,
-    interactions.timezone,
-    {{ local_date('interactions.timezone', 'interactions.started_at') }} as report_date,
-    interactions.disposition_raw,
-    interactions.disposition_code,
-    case
-        when interactions.disposition_raw is null then '(none)'
-        else coalesce(disposition_flags.disposition, interactions.disposition_raw)
-    end as disposition,
-    case
-        when interactions.disposition_raw is null then 'none'
-        else coalesce(disposition_flags.category, 'unmapped')
-    end as category,
-    coalesce(disposition_flags.is_success, false) as is_success,
-    coalesce(disposition_flags.is_contact, false) as is_contact,
-    coalesce(disposition_flags.is_dnc, false) as is_dnc,
-    coalesce(disposition_flags.is_callback, false) as is_callback,
-    coalesce(disposition_flags.is_final, false) as is_final,
-    interactions.talk_seconds,
-    interactions.hold_seconds,
-    interactions.wrap_seconds
-from located as interactions
-left join disposition_flags
-    on lower(interactions.disposition_raw) = disposition_flags.disposition_key
+{% if is_incremental() %}
+    -- a changed record that names no agent (any more): its call leaves the table
+    select
+        * exclude (is_interaction),
+        not is_interaction as _deleted
+    from calls
+{% else %}
+    select * exclude (is_interaction) from calls
+    where is_interaction
+{% endif %}

@@ -28,36 +28,26 @@ listed as (
     ) = 1
 ),
 
-latest_fact_names as (
+-- every agent with a call, and the name on their latest call (ties: the name that sorts
+-- last): one aggregate over the calls, as this table is rebuilt on every build
+interaction_agents as (
     select
         source_system,
         agent_id,
-        agent_name
+        max({ 'started_at': started_at, 'agent_name': agent_name }) filter (
+            where agent_name is not null
+        ) as latest_named_call
     from interactions
-    where agent_name is not null
-    qualify row_number() over (
-        partition by source_system, agent_id order by started_at desc, agent_name desc
-    ) = 1
-),
-
-interaction_agents as (
-    select distinct
-        source_system,
-        agent_id
-    from interactions
+    group by source_system, agent_id
 )
 
 select
     interaction_agents.source_system,
     interaction_agents.agent_id,
-    coalesce(listed.agent_name, latest_fact_names.agent_name) as agent_name,
+    coalesce(listed.agent_name, interaction_agents.latest_named_call.agent_name) as agent_name,
     listed.agent_id is not null as is_listed
 from interaction_agents
 left join listed
     on
         interaction_agents.source_system = listed.source_system
         and interaction_agents.agent_id = listed.agent_id
-left join latest_fact_names
-    on
-        interaction_agents.source_system = latest_fact_names.source_system
-        and interaction_agents.agent_id = latest_fact_names.agent_id

@@ -26,15 +26,15 @@ ipscape_facts as (
     where agent_id is not null
 ),
 
+-- the name on the latest fact (ties: the name that sorts last); an aggregate, not a
+-- window over every fact: this table is rebuilt on every build
 ipscape_latest_fact_names as (
     select
         campaign_id,
-        campaign_name
+        max({ 'seen_at': seen_at, 'campaign_name': campaign_name }).campaign_name as campaign_name
     from ipscape_facts
     where campaign_id is not null and campaign_name is not null
-    qualify row_number() over (
-        partition by campaign_id order by seen_at desc, campaign_name desc
-    ) = 1
+    group by campaign_id
 ),
 
 ipscape as (

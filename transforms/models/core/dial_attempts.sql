@@ -1,24 +1,74 @@
 -- One row per dial attempt, all vendors: canonical outcome, talk seconds and the
 -- local report_date in the campaign's zone. No phone numbers: a lead without an id
 -- is keyed by a hash of its number.
-with ipscape_attempts as (
-    select * from {{ ref('stg_ipscape__dialler_attempts') }}
-),
+-- Incremental: a build recomputes the attempts whose raw rows were loaded (new or
+-- re-read) since the last build, and those of the campaigns whose zone or QVoice
+-- campaign id changed since; it queues their old and new report keys for
+-- dial_outcomes_daily.
+{{ config(
+    unique_key=['source_system', 'attempt_id'],
+    queue_report_keys={'dial_outcomes_daily': ['source_system', 'campaign_id', 'report_date']},
+    post_hook=[
+        "{{ record_consumed_loads([
+            ref('stg_ipscape__dialler_attempts'), ref('stg_qvoice__leads_history'), ref('cloudagent_dials')
+        ]) }}",
+        "{{ record_campaign_rules() }}",
+    ],
+) }}
 
-qvoice_history as (
-    select * from {{ ref('stg_qvoice__leads_history') }}
-),
-
-qvoice_campaign_ids as (
+with qvoice_campaign_ids as (
     select * from {{ ref('qvoice_campaign_ids') }}
-),
-
-cloudagent_dials as (
-    select * from {{ ref('cloudagent_dials') }}
 ),
 
 campaigns as (
     select * from {{ ref('campaigns') }}
+),
+
+{% if is_incremental() %}
+    -- the campaigns whose id or zone changed since this table was built: all their
+    -- records are rebuilt
+    changed_campaigns as (
+        select * from {{ campaigns_with_changed_rules() }}
+    ),
+{% endif %}
+
+ipscape_attempts as (
+    select * from {{ ref('stg_ipscape__dialler_attempts') }}
+    {% if is_incremental() %}
+        where {{ loaded_since_last_build(ref('stg_ipscape__dialler_attempts')) }}
+        union
+        select * from {{ ref('stg_ipscape__dialler_attempts') }}
+        where campaign_id in (
+            select changed_campaigns.campaign_key from changed_campaigns
+            where changed_campaigns.source_system = 'ipscape'
+        )
+    {% endif %}
+),
+
+qvoice_history as (
+    select * from {{ ref('stg_qvoice__leads_history') }}
+    {% if is_incremental() %}
+        where {{ loaded_since_last_build(ref('stg_qvoice__leads_history')) }}
+        union
+        select * from {{ ref('stg_qvoice__leads_history') }}
+        where campaign_name in (
+            select changed_campaigns.campaign_key from changed_campaigns
+            where changed_campaigns.source_system = 'qvoice'
+        )
+    {% endif %}
+),
+
+cloudagent_dials as (
+    select * from {{ ref('cloudagent_dials') }}
+    {% if is_incremental() %}
+        where {{ loaded_since_last_build(ref('cloudagent_dials')) }}
+        union
+        select * from {{ ref('cloudagent_dials') }}
+        where campaign_name in (
+            select changed_campaigns.campaign_key from changed_campaigns
+            where changed_campaigns.source_system = 'cloudagent'
+        )
+    {% endif %}
 ),
 
 outcomes as (

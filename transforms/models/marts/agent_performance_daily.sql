@@ -1,11 +1,49 @@
 -- One row per (source_system, agent_id, report_date) with at least one handled call.
 -- handle_seconds = talk + hold + wrap; conversion_rate = success_calls / calls_handled.
-with interactions as (
-    select * from {{ ref('agent_interactions') }}
+-- Incremental: a build recomputes, from all of core.agent_interactions, the agent days
+-- whose calls changed (queued by agent_interactions: their old and new days) and every
+-- day of an agent whose current name changed.
+{{ config(
+    unique_key=['source_system', 'agent_id', 'report_date'],
+    post_hook="{{ clear_pending_report_keys() }}",
+) }}
+
+with agents as (
+    select * from {{ ref('agents') }}
 ),
 
-agents as (
-    select * from {{ ref('agents') }}
+{% if is_incremental() %}
+    -- the keys to rebuild: queued by agent_interactions (the old and new keys of changed calls),
+    -- and every key of an agent whose current name changed
+    touched as (
+        select
+            source_system,
+            entity_id as agent_id,
+            report_date
+        from {{ pending_report_keys() }}
+        union
+        select
+            built.source_system,
+            built.agent_id,
+            built.report_date
+        from {{ this }} as built
+        left join agents
+            on
+                built.source_system = agents.source_system
+                and built.agent_id = agents.agent_id
+        where built.agent_name is distinct from agents.agent_name
+    ),
+{% endif %}
+
+interactions as (
+    select interactions.* from {{ ref('agent_interactions') }} as interactions
+    {% if is_incremental() %}
+        inner join touched
+            on
+                interactions.source_system = touched.source_system
+                and interactions.agent_id is not distinct from touched.agent_id
+                and interactions.report_date = touched.report_date
+    {% endif %}
 ),
 
 daily as (
@@ -22,26 +60,43 @@ daily as (
         count(*) filter (where is_contact) as contact_calls
     from interactions
     group by source_system, agent_id, report_date
+),
+
+final as (
+    select
+        daily.source_system,
+        daily.agent_id,
+        agents.agent_name,
+        daily.report_date,
+        daily.calls_handled,
+        daily.campaigns_worked,
+        daily.talk_seconds,
+        daily.hold_seconds,
+        daily.wrap_seconds,
+        daily.talk_seconds + daily.hold_seconds + daily.wrap_seconds as handle_seconds,
+        {{ ratio('daily.talk_seconds + daily.hold_seconds + daily.wrap_seconds', 'daily.calls_handled') }}
+            as avg_handle_seconds,
+        daily.success_calls,
+        daily.contact_calls,
+        {{ ratio('daily.success_calls', 'daily.calls_handled') }} as conversion_rate
+    from daily
+    left join agents
+        on
+            daily.source_system = agents.source_system
+            and daily.agent_id = agents.agent_id
 )
 
-select
-    daily.source_system,
-    daily.agent_id,
-    agents.agent_name,
-    daily.report_date,
-    daily.calls_handled,
-    daily.campaigns_worked,
-    daily.talk_seconds,
-    daily.hold_seconds,
-    daily.wrap_seconds,
-    daily.talk_seconds + daily.hold_seconds + daily.wrap_seconds as handle_seconds,
-    {{ ratio('daily.talk_seconds + daily.hold_seconds + daily.wrap_seconds', 'daily.calls_handled') }}
-        as avg_handle_seconds,
-    daily.success_calls,
-    daily.contact_calls,
-    {{ ratio('daily.success_calls', 'daily.calls_handled') }} as conversion_rate
-from daily
-left join agents
-    on
-        daily.source_system = agents.source_system
-        and daily.agent_id = agents.agent_id
+{% if is_incremental() %}
+    -- every touched key goes; the keys that still have calls come back
+    select  -- noqa: AM07
+        *,
+        false as _deleted
+    from final
+    union all by name
+    select
+        *,
+        true as _deleted
+    from touched
+{% else %}
+    select * from final
+{% endif %}

@@ -18,5 +18,6 @@ select
     updated_at,
     created_at,
     _unique_id as unique_id,
-    _received_at as received_at
+    _received_at as received_at,
+    _dlt_load_id
 from source

@@ -24,5 +24,6 @@ select
     data__timestamps__created as created_at,
     data__timestamps__answered as answered_at,
     data__timestamps__hang_up as hung_up_at,
-    data__timestamps__wrap_up as wrapped_up_at
+    data__timestamps__wrap_up as wrapped_up_at,
+    _dlt_load_id
 from source

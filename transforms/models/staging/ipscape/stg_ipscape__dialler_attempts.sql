@@ -15,5 +15,6 @@ select
     timestamps__answered as answered_at,
     timestamps__hang_up as hung_up_at,
     cast(activity_id as varchar) as activity_id,
-    type as call_type
+    type as call_type,
+    _dlt_load_id
 from source

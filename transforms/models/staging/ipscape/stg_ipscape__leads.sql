@@ -17,5 +17,6 @@ select
     outcomes_info__total_attempts as total_attempts,
     timestamps__created as created_at,
     timestamps__modified as modified_at,
-    timestamps__next_attempt as next_attempt_at
+    timestamps__next_attempt as next_attempt_at,
+    _dlt_load_id
 from source

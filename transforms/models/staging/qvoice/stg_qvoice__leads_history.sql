@@ -15,5 +15,6 @@ select
     hangup_cause,
     agent_talk_time as talk_seconds,
     to_timestamp(timestamp) as dialled_at,
-    to_timestamp(nullif(answered_time, 0)) as answered_at
+    to_timestamp(nullif(answered_time, 0)) as answered_at,
+    _dlt_load_id
 from source
