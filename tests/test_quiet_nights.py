@@ -9,6 +9,7 @@ dial status) and sent nothing new; another quiet night.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,11 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Night]:
         # the changed attempt is served as the whole feed: one sequential walk
         env.setenv("SOURCES__IPSCAPE__CONCURRENCY", "1")
         result["first"] = night(database)
+        server.clear_requests()
         result["quiet"] = night(database)
+        result["quiet_lead_reads"] = [
+            r.path for r in server.requests if re.search(r"/leads/\d+$", r.path)
+        ]
         newest = world.ground_truth().dialler_attempts[-1]
         status = 3 if newest["dialStatusId"] != 3 else 2
         changed = dict(newest, dialStatusId=status, dialStatusName=f"status {status}")
@@ -89,3 +94,8 @@ def test_a_changed_row_without_new_rows_rebuilds_and_exports(nights: dict) -> No
     assert all(changed.steps[step] > 0 for step in ("transform", "export"))
     first_exports = nights["first"].export_mtimes
     assert all(changed.export_mtimes[name] > first_exports[name] for name in first_exports)
+
+
+def test_a_quiet_night_re_reads_no_lead(nights: dict) -> None:
+    # leads are re-read only for attempts new this run; the lag window's are not new
+    assert nights["quiet_lead_reads"] == []

@@ -25,7 +25,9 @@ class SeenKeys:
         """A mask of the rows whose key was not yielded before (nor earlier in `keys`)."""
         if not pa.types.is_integer(keys.type) or keys.null_count:
             return self.first_time_of(keys.to_pylist())
-        values = np.asarray(keys.to_numpy(), dtype=np.int64)
+        if isinstance(keys, pa.ChunkedArray):  # (its to_numpy imports pandas)
+            keys = keys.combine_chunks()
+        values = np.asarray(keys.to_numpy(zero_copy_only=False), dtype=np.int64)
         unique, first = np.unique(values, return_index=True)
         at = np.searchsorted(self._sorted, unique)
         known = np.zeros(len(unique), dtype=bool)

@@ -132,9 +132,9 @@ def ipscape(
             DIALLER_ATTEMPTS_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        newest_attempt_before_run.append(
-            None if dialled.last_value == initial else dialled.last_value
-        )
+        # the state's own newest value (`last_value` is moved back by the lag)
+        newest = dialled.get_state().get("last_value")
+        newest_attempt_before_run.append(None if newest == initial else newest)
         yield from batches(DIALLER_ATTEMPTS, dialled.start_value, columns.DIALLER_ATTEMPTS)
 
     def activities(
