@@ -31,8 +31,10 @@ log = logging.getLogger("dialer_warehouse")
 
 # Memory must not grow with the data: DuckDB spills the merge of a big load to disk
 # past this limit, and need not keep insertion order (the merge does not need it).
+# 128 MB: peak RSS 405 MB at 200k attempts + activities, 472 MB at 1M (256 MB: 485, 601),
+# for ~10 % more wall time.
 # Arrow buffers go back to the system as soon as a page is done with them.
-DUCKDB_LOAD_SETTINGS = {"memory_limit": "256MB", "preserve_insertion_order": False}
+DUCKDB_LOAD_SETTINGS = {"memory_limit": "128MB", "preserve_insertion_order": False}
 pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
