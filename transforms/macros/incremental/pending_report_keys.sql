@@ -14,3 +14,25 @@
 {% macro clear_pending_report_keys() -%}
     delete from {{ transform_state_schema() }}.pending_report_keys where mart = '{{ this.identifier }}'
 {%- endmacro %}
+
+{#- The report keys a daily mart rebuilds: those queued for it by its fact model (the old
+    and new keys of changed facts), and every key of an entity (campaign or agent) whose
+    current name, in `names`, differs from the one the mart holds. -#}
+{% macro touched_report_keys(entity_column, names, name_column) -%}
+    select
+        source_system,
+        entity_id as {{ entity_column }},
+        report_date
+    from {{ pending_report_keys() }}
+    union
+    select
+        built.source_system,
+        built.{{ entity_column }},
+        built.report_date
+    from {{ this }} as built
+    left join {{ names }}
+        on
+            built.source_system = {{ names }}.source_system
+            and built.{{ entity_column }} = {{ names }}.{{ entity_column }}
+    where built.{{ name_column }} is distinct from {{ names }}.{{ name_column }}
+{%- endmacro %}

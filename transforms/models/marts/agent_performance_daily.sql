@@ -16,22 +16,7 @@ with agents as (
     -- the keys to rebuild: queued by agent_interactions (the old and new keys of changed calls),
     -- and every key of an agent whose current name changed
     touched as (
-        select
-            source_system,
-            entity_id as agent_id,
-            report_date
-        from {{ pending_report_keys() }}
-        union
-        select
-            built.source_system,
-            built.agent_id,
-            built.report_date
-        from {{ this }} as built
-        left join agents
-            on
-                built.source_system = agents.source_system
-                and built.agent_id = agents.agent_id
-        where built.agent_name is distinct from agents.agent_name
+        {{ touched_report_keys('agent_id', 'agents', 'agent_name') }}
     ),
 {% endif %}
 

@@ -17,22 +17,7 @@ with campaigns as (
     -- the keys to rebuild: queued by agent_interactions (the old and new keys of changed calls),
     -- and every key of a campaign whose current name changed
     touched as (
-        select
-            source_system,
-            entity_id as campaign_id,
-            report_date
-        from {{ pending_report_keys() }}
-        union
-        select
-            built.source_system,
-            built.campaign_id,
-            built.report_date
-        from {{ this }} as built
-        left join campaigns
-            on
-                built.source_system = campaigns.source_system
-                and built.campaign_id = campaigns.campaign_id
-        where built.campaign_name is distinct from campaigns.campaign_name
+        {{ touched_report_keys('campaign_id', 'campaigns', 'campaign_name') }}
     ),
 {% endif %}
 
