@@ -35,7 +35,6 @@ log = logging.getLogger("dialer_warehouse")
 # for ~10 % more wall time.
 # Arrow buffers go back to the system as soon as a page is done with them.
 DUCKDB_LOAD_SETTINGS = {"memory_limit": "128MB", "preserve_insertion_order": False}
-pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
 @dataclass
@@ -116,6 +115,7 @@ def load_source(
     raised as a JobError after the rest is committed. `overrides` are passed to the
     source function (tests inject clocks and limiters).
     """
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     pipeline = pipeline_for(spec, location)
     if pipeline.has_pending_data:
         # an earlier run died after extracting: normalize and load its package first

@@ -20,12 +20,10 @@ import pyarrow as pa
 
 from sources.common.arrow_checks import CheckedPage, FeedChecks, check_page
 from sources.common.arrow_pages import NAMING, ParsedPage
-from sources.common.quarantine import Quarantine
+from sources.common.quarantine import Quarantine, RecordFix
 from sources.common.seen_keys import SeenKeys
-from sources.common.timestamps import BadRecordError
 
 DEFAULT_BATCH_ROWS = 10_000
-RecordFix = Callable[[dict, str], dict]
 
 # dlt data type -> the Arrow types a page column may have to be loaded as that type
 _FITS: dict[str, Callable[[pa.DataType], bool]] = {
@@ -106,13 +104,7 @@ def fixed_records(
     records: Iterable[dict], fix: RecordFix, zone: str, quarantine: Quarantine
 ) -> list[dict]:
     """Each record through `fix`, then flattened; bad records go to the quarantine."""
-    kept = []
-    for record in records:
-        try:
-            kept.append(flat_record(fix(record, zone)))
-        except BadRecordError as error:
-            quarantine.add(error, record)
-    return kept
+    return [flat_record(record) for record in quarantine.kept(records, fix, zone)]
 
 
 def flat_record(record: dict, prefix: str = "") -> dict:

@@ -10,7 +10,7 @@ so it yields what the others set aside.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
 import dlt
@@ -20,6 +20,7 @@ from sources.common.columns import typed_columns
 from sources.common.timestamps import BadRecordError
 
 QUARANTINE_TABLE = "_quarantine"
+RecordFix = Callable[[dict, str], dict]  # (record, zone) -> the record fixed; raises BadRecordError
 COLUMNS = typed_columns(
     resource="text",
     record_id="text",
@@ -47,6 +48,16 @@ class Quarantine:
                 "quarantined_at": datetime.now(UTC),
             }
         )
+
+    def kept(self, records: Iterable[dict], fix: RecordFix, zone: str) -> list[dict]:
+        """Each record through `fix(record, zone)`; the ones it rejects are set aside here."""
+        kept = []
+        for record in records:
+            try:
+                kept.append(fix(record, zone))
+            except BadRecordError as error:
+                self.add(error, record)
+        return kept
 
     def resource(self) -> DltResource:
         def quarantined() -> Iterator[list[dict]]:

@@ -41,16 +41,15 @@ class SeenKeys:
 
     def first_time_of(self, keys: list) -> np.ndarray:
         """As `first_time`, for keys given as Python values."""
+        if all(isinstance(key, int) and not isinstance(key, bool) for key in keys):
+            return self.first_time(pa.array(keys, type=pa.int64()))
         mask = np.zeros(len(keys), dtype=bool)
         for row, key in enumerate(keys):
             if isinstance(key, int) and not isinstance(key, bool):
-                seen = self.contains_int(key)
-                if not seen:
-                    self._sorted = np.insert(self._sorted, np.searchsorted(self._sorted, key), key)
+                mask[row] = self.first_time(pa.array([key], type=pa.int64()))[0]
             else:
-                seen = key in self._others
+                mask[row] = key not in self._others
                 self._others.add(key)
-            mask[row] = not seen
         return mask
 
     def contains_int(self, key: int) -> bool:

@@ -147,9 +147,9 @@ def ipscape(
     def lead_refresh(attempts: object) -> Iterator[list[dict]]:
         """Re-read the leads that attempts new this run touched (one GET per lead)."""
         newer_than = newest_attempt_before_run[0] if newest_attempt_before_run else None
-        touched = lead_ids_dialled_after(attempts, newer_than)
-        wanted = sorted(lead_id for lead_id in touched if lead_id not in seen["leads"])
-        seen["leads"].first_time_of(wanted)
+        touched = sorted(lead_ids_dialled_after(attempts, newer_than))
+        first = seen["leads"].first_time_of(touched)
+        wanted = [lead_id for lead_id, is_first in zip(touched, first, strict=True) if is_first]
         paths = [LEAD_PATH.format(lead_id=lead_id) for lead_id in wanted]
         records = fixed_records(client.get_many(paths, concurrency), fix_lead, timezone, quarantine)
         if records:

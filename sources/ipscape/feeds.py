@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sources.common.arrow_checks import Column, FeedChecks
-from sources.common.arrow_feed import RecordFix
 from sources.common.arrow_pages import PageShape
+from sources.common.quarantine import RecordFix
 from sources.ipscape.records import fix_activity, fix_attempt, fix_lead
 from sources.ipscape.settings import (
     ACTIVITIES_FILTER,

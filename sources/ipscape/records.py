@@ -8,13 +8,10 @@ record raises BadRecordError naming the resource, the record and the field, and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
-from sources.common.quarantine import Quarantine, check_not_negative
-from sources.common.timestamps import BadRecordError
+from sources.common.quarantine import Quarantine, RecordFix, check_not_negative
 from sources.ipscape.helpers import normalize_timestamps, require
-
-RecordFix = Callable[[dict, str], dict]
 
 
 def fix_attempt(attempt: dict, zone: str) -> dict:
@@ -61,11 +58,6 @@ def fixed_pages(
     """The same pages, every record passed through `fix` (in place); a record that
     cannot be loaded goes to `quarantine` instead, and the rest of its page loads."""
     for page in pages:
-        kept = []
-        for record in page:
-            try:
-                kept.append(fix(record, zone))
-            except BadRecordError as error:
-                quarantine.add(error, record)
+        kept = quarantine.kept(page, fix, zone)
         if kept:
             yield kept

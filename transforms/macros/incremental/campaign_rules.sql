@@ -72,3 +72,19 @@
         *
     from ({{ campaign_rules() }})
 {%- endmacro %}
+
+{#- The rows of `input` a fact model builds: all of them on a full build; else those
+    loaded since its last build and every row of a campaign (named by `campaign_column`)
+    in the model's `changed_campaigns`. -#}
+{% macro rows_to_rebuild(input, source_system, campaign_column) -%}
+    select * from {{ input }}
+    {% if is_incremental() %}
+        where {{ loaded_since_last_build(input) }}
+        union
+        select * from {{ input }}
+        where {{ campaign_column }} in (
+            select changed_campaigns.campaign_key from changed_campaigns
+            where changed_campaigns.source_system = '{{ source_system }}'
+        )
+    {% endif %}
+{%- endmacro %}

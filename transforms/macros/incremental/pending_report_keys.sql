@@ -36,3 +36,21 @@
             and built.{{ entity_column }} = {{ names }}.{{ entity_column }}
     where built.{{ name_column }} is distinct from {{ names }}.{{ name_column }}
 {%- endmacro %}
+
+{#- A daily mart's rows: on an incremental build every touched key is deleted (a row
+    flagged `_deleted`) and the keys that still have facts come back from `final`. -#}
+{% macro with_touched_keys_replaced(final) -%}
+    {% if is_incremental() %}
+        select  -- noqa: AM07
+            *,
+            false as _deleted
+        from {{ final }}
+        union all by name
+        select
+            *,
+            true as _deleted
+        from touched
+    {% else %}
+        select * from {{ final }}
+    {% endif %}
+{%- endmacro %}

@@ -37,42 +37,15 @@ campaigns as (
 
 -- the records to build: every record on a full build, else the changed ones, agent or not
 ipscape_activities as (
-    select * from {{ ref('stg_ipscape__activities') }}
-    {% if is_incremental() %}
-        where {{ loaded_since_last_build(ref('stg_ipscape__activities')) }}
-        union
-        select * from {{ ref('stg_ipscape__activities') }}
-        where campaign_id in (
-            select changed_campaigns.campaign_key from changed_campaigns
-            where changed_campaigns.source_system = 'ipscape'
-        )
-    {% endif %}
+    {{ rows_to_rebuild(ref('stg_ipscape__activities'), 'ipscape', 'campaign_id') }}
 ),
 
 qvoice_history as (
-    select * from {{ ref('stg_qvoice__leads_history') }}
-    {% if is_incremental() %}
-        where {{ loaded_since_last_build(ref('stg_qvoice__leads_history')) }}
-        union
-        select * from {{ ref('stg_qvoice__leads_history') }}
-        where campaign_name in (
-            select changed_campaigns.campaign_key from changed_campaigns
-            where changed_campaigns.source_system = 'qvoice'
-        )
-    {% endif %}
+    {{ rows_to_rebuild(ref('stg_qvoice__leads_history'), 'qvoice', 'campaign_name') }}
 ),
 
 cloudagent_dials as (
-    select * from {{ ref('cloudagent_dials') }}
-    {% if is_incremental() %}
-        where {{ loaded_since_last_build(ref('cloudagent_dials')) }}
-        union
-        select * from {{ ref('cloudagent_dials') }}
-        where campaign_name in (
-            select changed_campaigns.campaign_key from changed_campaigns
-            where changed_campaigns.source_system = 'cloudagent'
-        )
-    {% endif %}
+    {{ rows_to_rebuild(ref('cloudagent_dials'), 'cloudagent', 'campaign_name') }}
 ),
 
 disposition_flags as (

@@ -33,42 +33,15 @@ campaigns as (
 {% endif %}
 
 ipscape_attempts as (
-    select * from {{ ref('stg_ipscape__dialler_attempts') }}
-    {% if is_incremental() %}
-        where {{ loaded_since_last_build(ref('stg_ipscape__dialler_attempts')) }}
-        union
-        select * from {{ ref('stg_ipscape__dialler_attempts') }}
-        where campaign_id in (
-            select changed_campaigns.campaign_key from changed_campaigns
-            where changed_campaigns.source_system = 'ipscape'
-        )
-    {% endif %}
+    {{ rows_to_rebuild(ref('stg_ipscape__dialler_attempts'), 'ipscape', 'campaign_id') }}
 ),
 
 qvoice_history as (
-    select * from {{ ref('stg_qvoice__leads_history') }}
-    {% if is_incremental() %}
-        where {{ loaded_since_last_build(ref('stg_qvoice__leads_history')) }}
-        union
-        select * from {{ ref('stg_qvoice__leads_history') }}
-        where campaign_name in (
-            select changed_campaigns.campaign_key from changed_campaigns
-            where changed_campaigns.source_system = 'qvoice'
-        )
-    {% endif %}
+    {{ rows_to_rebuild(ref('stg_qvoice__leads_history'), 'qvoice', 'campaign_name') }}
 ),
 
 cloudagent_dials as (
-    select * from {{ ref('cloudagent_dials') }}
-    {% if is_incremental() %}
-        where {{ loaded_since_last_build(ref('cloudagent_dials')) }}
-        union
-        select * from {{ ref('cloudagent_dials') }}
-        where campaign_name in (
-            select changed_campaigns.campaign_key from changed_campaigns
-            where changed_campaigns.source_system = 'cloudagent'
-        )
-    {% endif %}
+    {{ rows_to_rebuild(ref('cloudagent_dials'), 'cloudagent', 'campaign_name') }}
 ),
 
 outcomes as (

@@ -71,17 +71,4 @@ final as (
             and daily.agent_id = agents.agent_id
 )
 
-{% if is_incremental() %}
-    -- every touched key goes; the keys that still have calls come back
-    select  -- noqa: AM07
-        *,
-        false as _deleted
-    from final
-    union all by name
-    select
-        *,
-        true as _deleted
-    from touched
-{% else %}
-    select * from final
-{% endif %}
+{{ with_touched_keys_replaced('final') }}
