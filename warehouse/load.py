@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import dlt
 import duckdb
-import pyarrow
 from dlt.common.runtime.collector import LogCollector, NullCollector
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
@@ -25,6 +24,7 @@ from warehouse.crash_points import crash_if_wanted, crash_wanted
 from warehouse.errors import JobError, explain, failed_resource, is_resource_specific
 from warehouse.marts_state import note_raw_changed
 from warehouse.paths import WarehouseLocation
+from warehouse.process_memory import settle_for_big_transient_buffers
 from warehouse.registry import SOURCES, SourceRun, SourceSpec
 
 log = logging.getLogger("dialer_warehouse")
@@ -33,8 +33,7 @@ log = logging.getLogger("dialer_warehouse")
 # past this limit, and need not keep insertion order (the merge does not need it).
 # 128 MB: peak RSS 405 MB at 200k attempts + activities, 472 MB at 1M (256 MB: 485, 601),
 # for ~10 % more wall time.
-# Arrow buffers go back to the system as soon as a page is done with them.
-DUCKDB_LOAD_SETTINGS = {"memory_limit": "128MB", "preserve_insertion_order": False}
+DUCKDB_LOAD_SETTINGS = {"memory_limit": "96MB", "preserve_insertion_order": False}
 
 
 @dataclass
@@ -115,7 +114,7 @@ def load_source(
     raised as a JobError after the rest is committed. `overrides` are passed to the
     source function (tests inject clocks and limiters).
     """
-    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    settle_for_big_transient_buffers()
     pipeline = pipeline_for(spec, location)
     if pipeline.has_pending_data:
         # an earlier run died after extracting: normalize and load its package first

@@ -64,7 +64,8 @@ class SourceSpec:
 def _ipscape(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:
     from sources.ipscape import ipscape
 
-    return SourceRun(ipscape(**overrides))
+    stored = {"warehouse": str(location.database), "warehouse_dataset": "ipscape_raw"}
+    return SourceRun(ipscape(**(stored | overrides)))
 
 
 def _qvoice(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:

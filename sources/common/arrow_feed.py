@@ -19,7 +19,7 @@ import dlt
 import pyarrow as pa
 
 from sources.common.arrow_checks import CheckedPage, FeedChecks, check_page
-from sources.common.arrow_pages import NAMING, ParsedPage
+from sources.common.arrow_pages import NAMING, PROCESSING_SLOTS, ParsedPage
 from sources.common.quarantine import Quarantine, RecordFix
 from sources.common.seen_keys import SeenKeys
 
@@ -46,10 +46,12 @@ def checked_batches(
     seen: SeenKeys,
     declared: dict[str, dict] | None = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
+    changed: Callable[[pa.Table], pa.Table] | None = None,
 ) -> Iterator[pa.Table | list[dict]]:
     """Loadable batches of the feed: Arrow tables, and lists of flat records for pages
     that had to take the record way. A key in `seen` is not yielded again (and every
-    yielded key is added to it)."""
+    yielded key is added to it); `changed` leaves out of a table the rows the
+    warehouse holds as they are (see StoredRows)."""
     batch: list[pa.Table] = []
     rows = 0
     key = checks.key.name
@@ -59,7 +61,11 @@ def checked_batches(
         if batch:
             for table in _concatenated(batch):
                 first = seen.first_time(table.column(key))
-                yield table if first.all() else table.filter(pa.array(first))
+                table = table if first.all() else table.filter(pa.array(first))
+                if changed is not None:
+                    table = changed(table)
+                if table.num_rows:
+                    yield table
         batch, rows = [], 0
 
     for page in pages:
@@ -92,7 +98,8 @@ def checked_pages(
     thread's turn at the GIL."""
     for page in pages:
         if page.table is not None and page.table.num_rows:
-            page.checked = check_page(page, checks, zone)
+            with PROCESSING_SLOTS:
+                page.checked = check_page(page, checks, zone)
         yield page
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -180,6 +182,12 @@ def flat_table(items: pa.StructArray) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names)
 
 
+# Parsing and checking pages is CPU work: more threads at it than cores only queue on
+# the GIL (measured: a backfill's extract 21.7 s with 8 at it, 19.4 s with 2), while
+# threads waiting on the vendor hold no slot.
+PROCESSING_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
+
+
 class ArrowPagesClient(CheckedRESTClient):
     """A RESTClient whose pages are ParsedPage objects (one per page, inside the list
     dlt's paginate yields), so dlt's paging, retries and hooks stay in charge."""
@@ -189,4 +197,5 @@ class ArrowPagesClient(CheckedRESTClient):
         self.shape = shape
 
     def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
-        return [parse_page(response, self.shape)]
+        with PROCESSING_SLOTS:
+            return [parse_page(response, self.shape)]

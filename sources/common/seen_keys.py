@@ -6,8 +6,11 @@ together. A resource that yields each key once declares its data `deduplicated`,
 the merge is a plain delete and insert. The first version of a repeated record is
 kept (the merge kept an arbitrary one before).
 
-Integer keys are kept in one sorted numpy array (8 bytes a key), checked per batch with
-a binary search; other keys in a set.
+Integer keys are kept in sorted numpy runs (8 bytes a key), checked per batch with a
+binary search in each; a new batch's keys are a run of their own, and runs merge when
+the newer is at least half the size of the older, so there are O(log n) runs and each
+key is copied O(log n) times (one sorted array took an O(n) insert per batch: 15 % of
+the extracting thread in a 1M backfill). Other keys are kept in a set.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import pyarrow as pa
 
 class SeenKeys:
     def __init__(self) -> None:
-        self._sorted = np.empty(0, dtype=np.int64)
+        self._runs: list[np.ndarray] = []  # sorted, unique, disjoint; oldest (biggest) first
         self._others: set = set()
 
     def first_time(self, keys: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -29,15 +32,22 @@ class SeenKeys:
             keys = keys.combine_chunks()
         values = np.asarray(keys.to_numpy(zero_copy_only=False), dtype=np.int64)
         unique, first = np.unique(values, return_index=True)
-        at = np.searchsorted(self._sorted, unique)
         known = np.zeros(len(unique), dtype=bool)
-        inside = at < len(self._sorted)
-        known[inside] = self._sorted[at[inside]] == unique[inside]
+        for run in self._runs:
+            known |= _in_sorted(run, unique)
         new = ~known
-        self._sorted = np.insert(self._sorted, at[new], unique[new])
+        self._add_run(unique[new])
         mask = np.zeros(len(values), dtype=bool)
         mask[first[new]] = True
         return mask
+
+    def _add_run(self, keys: np.ndarray) -> None:
+        if not len(keys):
+            return
+        self._runs.append(keys)
+        while len(self._runs) > 1 and 2 * len(self._runs[-1]) >= len(self._runs[-2]):
+            newer = self._runs.pop()
+            self._runs[-1] = np.sort(np.concatenate((self._runs[-1], newer)))
 
     def first_time_of(self, keys: list) -> np.ndarray:
         """As `first_time`, for keys given as Python values."""
@@ -53,10 +63,19 @@ class SeenKeys:
         return mask
 
     def contains_int(self, key: int) -> bool:
-        at = np.searchsorted(self._sorted, key)
-        return bool(at < len(self._sorted) and self._sorted[at] == key)
+        probe = np.array([key], dtype=np.int64)
+        return any(_in_sorted(run, probe)[0] for run in self._runs)
 
     def __contains__(self, key: object) -> bool:
         if isinstance(key, int) and not isinstance(key, bool):
             return self.contains_int(key)
         return key in self._others
+
+
+def _in_sorted(run: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """A mask of `keys` found in the sorted array `run`."""
+    at = np.searchsorted(run, keys)
+    found = np.zeros(len(keys), dtype=bool)
+    inside = at < len(run)
+    found[inside] = run[at[inside]] == keys[inside]
+    return found

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import dlt
+import pyarrow as pa
 from dlt.sources import DltResource
 
 from sources.common.arrow_feed import checked_batches, checked_pages, fixed_records
@@ -29,6 +30,7 @@ from sources.common.arrow_pages import ParsedPage, page_served_at
 from sources.common.quarantine import Quarantine
 from sources.common.rate_limiter import RateLimiter
 from sources.common.seen_keys import SeenKeys
+from sources.common.stored_rows import StoredRows
 from sources.common.timestamps import backfill_start
 from sources.common.windows import Window, windowed_pages
 from sources.ipscape import columns
@@ -69,6 +71,8 @@ def ipscape(
     concurrency: int = DEFAULT_CONCURRENCY,
     window_days: float = DEFAULT_WINDOW_DAYS,
     max_requests_per_minute: int | None = None,
+    warehouse: str | None = None,
+    warehouse_dataset: str = "ipscape_raw",
 ) -> list[DltResource]:
     """All ipSCAPE feeds the warehouse reads.
 
@@ -84,6 +88,9 @@ def ipscape(
         window_days: Length of the time windows a feed's range is cut into.
         max_requests_per_minute: The tenant's rate limit, shared by all requests; none by
             default.
+        warehouse: The DuckDB file loaded into (set by the job): re-read records its
+            `warehouse_dataset` schema holds unchanged are not loaded again.
+        warehouse_dataset: The schema of the raw tables in `warehouse`.
     """
     if concurrency < 1 or window_days <= 0:
         raise ValueError("ipscape: concurrency must be at least 1 and window_days positive")
@@ -101,9 +108,13 @@ def ipscape(
     # a lead read by the leads feed is current already and is not re-read
     seen = {table: SeenKeys() for table in ("leads", "dialler_attempts", "activities")}
     newest_attempt_before_run: list[datetime | None] = []
+    stored = StoredRows(warehouse, warehouse_dataset)
 
-    def batches(feed: ArrowFeed, start: datetime, declared: dict) -> Iterator[object]:
+    def batches(
+        feed: ArrowFeed, cursor: dlt.sources.incremental, declared: dict
+    ) -> Iterator[object]:
         table = feed.checks.resource
+        horizon = newest_before_run(cursor)
 
         def walk(span: Window) -> Iterator[ParsedPage]:
             assert feed.filter_prefix is not None
@@ -112,10 +123,29 @@ def ipscape(
                 client.window_pages(feed.path, feed.shape, params), feed.checks, timezone
             )
 
-        pages = windowed_pages(start, window, walk, concurrency, served_at=page_served_at)
-        return checked_batches(
-            pages, feed.checks, feed.fix, timezone, quarantine, seen[table], declared
+        def changed(batch: pa.Table) -> pa.Table:
+            return stored.changed(batch, table, feed.checks.key.name, cursor.cursor_path, horizon)
+
+        pages = windowed_pages(
+            cursor.start_value, window, walk, concurrency, served_at=page_served_at
         )
+        with stored.open_for_feed():
+            yield from checked_batches(
+                pages,
+                feed.checks,
+                feed.fix,
+                timezone,
+                quarantine,
+                seen[table],
+                declared,
+                changed=changed,
+            )
+
+    def newest_before_run(cursor: dlt.sources.incremental) -> datetime | None:
+        """The state's own newest value (`last_value` is moved back by the lag); None
+        before the first run."""
+        newest = cursor.get_state().get("last_value")
+        return None if newest == initial else newest
 
     # Cursors keep no boundary hashes (primary_key=()): the merge on the table's key
     # already drops re-read records.
@@ -125,24 +155,22 @@ def ipscape(
             LEADS_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        yield from batches(LEADS, created.start_value, columns.LEADS)
+        yield from batches(LEADS, created, columns.LEADS)
 
     def dialler_attempts(
         dialled: dlt.sources.incremental[datetime] = dlt.sources.incremental(
             DIALLER_ATTEMPTS_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        # the state's own newest value (`last_value` is moved back by the lag)
-        newest = dialled.get_state().get("last_value")
-        newest_attempt_before_run.append(None if newest == initial else newest)
-        yield from batches(DIALLER_ATTEMPTS, dialled.start_value, columns.DIALLER_ATTEMPTS)
+        newest_attempt_before_run.append(newest_before_run(dialled))
+        yield from batches(DIALLER_ATTEMPTS, dialled, columns.DIALLER_ATTEMPTS)
 
     def activities(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
             ACTIVITIES_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        yield from batches(ACTIVITIES, created.start_value, columns.ACTIVITIES)
+        yield from batches(ACTIVITIES, created, columns.ACTIVITIES)
 
     def lead_refresh(attempts: object) -> Iterator[list[dict]]:
         """Re-read the leads that attempts new this run touched (one GET per lead)."""

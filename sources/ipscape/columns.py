@@ -6,7 +6,8 @@ value is seen). Other fields the API sends still land: the schema evolves.
 
 The feeds read as Arrow tables also declare their lists as JSON (a page table keeps a
 list in its row, and a page taking the record way must do the same) and `_dlt_id` as
-optional: dlt gives that row id only to records, not to Arrow rows.
+optional: dlt gives that row id only to records, not to Arrow rows. Their cursors are
+never null (a record without one is quarantined), and the page tables say so.
 """
 
 from sources.common.columns import typed_columns as _typed
@@ -15,7 +16,12 @@ _ARROW_AND_RECORDS = {
     "_dlt_id": {"name": "_dlt_id", "data_type": "text", "nullable": True, "row_key": False}
 }
 
-DIALLER_ATTEMPTS = (
+
+def _never_null(columns: dict, name: str) -> dict:
+    return columns | {name: columns[name] | {"nullable": False}}
+
+
+DIALLER_ATTEMPTS = _never_null(
     _typed(
         attempt_id="bigint",
         dial_status_id="bigint",
@@ -31,10 +37,11 @@ DIALLER_ATTEMPTS = (
         campaign_name="text",
         activity_id="bigint",
     )
-    | _ARROW_AND_RECORDS
+    | _ARROW_AND_RECORDS,
+    "timestamps__dialled",
 )
 
-ACTIVITIES = (
+ACTIVITIES = _never_null(
     _typed(
         type="text",
         data__activity_id="bigint",
@@ -61,7 +68,8 @@ ACTIVITIES = (
         data__timestamps__wrap_up="timestamp",
         data__voicemail_metadata="json",
     )
-    | _ARROW_AND_RECORDS
+    | _ARROW_AND_RECORDS,
+    "data__timestamps__created",
 )
 
 LEADS = (

@@ -6,8 +6,9 @@ DEFAULT_TIMEZONE = "Australia/Sydney"
 DEFAULT_BACKFILL_DAYS = 30
 DEFAULT_LAG_DAYS = 2.0
 CAMPAIGNS_PER_PAGE = 50
-# time windows of a backfill fetched at once, and their length
-DEFAULT_CONCURRENCY = 8
+# time windows of a backfill fetched at once (ipSCAPE publishes no limit; 16 hides
+# 100 ms a page: a 90-day backfill 7.9 s, 10.1 s with 8), and their length
+DEFAULT_CONCURRENCY = 16
 DEFAULT_WINDOW_DAYS = 1.0
 
 ACTIVITIES_PATH = f"{API_VERSION_PATH}/activities"

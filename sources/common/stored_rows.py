@@ -1,0 +1,140 @@
+"""Re-read rows the warehouse already holds as they are, left out of the load.
+
+Every night a cursor feed re-reads its lag window (two days by default) for late
+updates; most of those rows come back exactly as they were loaded. Loading them again
+costs a staging copy, a delete and an insert per row, and tells the transforms nothing.
+A batch's rows whose cursor is not newer than the newest value loaded before this run
+(`horizon`) are compared with the stored rows of the same key in DuckDB, column by
+column; the ones equal in every column are dropped. A row is kept whenever equality
+cannot be told (a nested column with a value, a type the comparison refuses, no table
+yet): dropping is an optimisation, keeping is always correct (the merge replaces the
+row with itself).
+
+Grain: one batch (an Arrow table of one feed) at a time; the connection is opened on
+the first batch that has candidates and closed when the feed is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+ROW = "__stored_rows_row"  # the batch's row number, carried through the join
+DLT_COLUMNS = ("_dlt_load_id", "_dlt_id")
+
+
+class StoredRows:
+    """The stored rows of one DuckDB schema (`dataset`), read to find unchanged rows."""
+
+    def __init__(self, database: str | Path | None, dataset: str) -> None:
+        self.database = Path(database) if database else None
+        self.dataset = dataset
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._columns: dict[str, dict[str, str]] = {}
+
+    @contextmanager
+    def open_for_feed(self) -> Iterator[StoredRows]:
+        """Close the connection (if one was opened) when the feed is done: the load opens
+        the file with settings of its own."""
+        try:
+            yield self
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+            self._columns.clear()
+
+    def changed(
+        self, table: pa.Table, table_name: str, key: str, cursor: str, horizon: datetime | None
+    ) -> pa.Table:
+        """`table` without the rows whose cursor is at or before `horizon` and whose
+        stored row (same `key`) is equal in every column."""
+        if horizon is None or not table.num_rows or cursor not in table.column_names:
+            return table
+        candidates = pc.fill_null(pc.less_equal(table.column(cursor), pa.scalar(horizon)), False)
+        if not pc.any(candidates).as_py():
+            return table
+        stored = self._stored_columns(table_name)
+        if not stored or key not in stored:
+            return table
+        rows = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+        same = self._unchanged_rows(table.take(pa.array(rows)), rows, table_name, key, stored)
+        if not len(same):
+            return table
+        keep = np.ones(table.num_rows, dtype=bool)
+        keep[same] = False
+        return table.filter(pa.array(keep))
+
+    def _unchanged_rows(
+        self,
+        candidates: pa.Table,
+        rows: np.ndarray,
+        table_name: str,
+        key: str,
+        stored: dict[str, str],
+    ) -> np.ndarray:
+        batch = candidates.append_column(ROW, pa.array(rows, type=pa.int64()))
+        conditions = [
+            _same(name, candidates.schema.field(name).type, stored.get(name))
+            for name in candidates.column_names
+        ]
+        conditions += [
+            f"t.{_quoted(name)} IS NULL"
+            for name in stored
+            if name not in candidates.column_names and name not in DLT_COLUMNS
+        ]
+        query = (
+            f"SELECT b.{ROW} FROM stored_rows_batch AS b "
+            f"JOIN {_quoted(self.dataset)}.{_quoted(table_name)} AS t "
+            f"ON t.{_quoted(key)} = b.{_quoted(key)} WHERE " + " AND ".join(conditions)
+        )
+        connection = self._connect()
+        try:
+            connection.register("stored_rows_batch", batch)
+            found = connection.execute(query).fetchnumpy()[ROW]
+        except duckdb.Error:  # a comparison DuckDB refuses: keep every row
+            return np.empty(0, dtype=np.int64)
+        finally:
+            connection.unregister("stored_rows_batch")
+        return np.asarray(found, dtype=np.int64)
+
+    def _stored_columns(self, table_name: str) -> dict[str, str]:
+        """The stored table's columns and their DuckDB types; empty when there is none."""
+        if table_name not in self._columns:
+            if self.database is None or not self.database.exists():
+                self._columns[table_name] = {}
+            else:
+                described = self._connect().execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_schema = ? AND table_name = ?",
+                    [self.dataset, table_name],
+                )
+                self._columns[table_name] = dict(described.fetchall())
+        return self._columns[table_name]
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self._connection is None:
+            self._connection = duckdb.connect(str(self.database))
+        return self._connection
+
+
+def _same(name: str, arrow_type: pa.DataType, stored_type: str | None) -> str:
+    """SQL that holds when the batch's and the stored value of `name` are equal."""
+    column = _quoted(name)
+    if stored_type is None:  # a column the table does not have yet
+        return f"b.{column} IS NULL"
+    if pa.types.is_nested(arrow_type) or stored_type.upper() == "JSON":
+        # nested values are stored as JSON text: equal only when both are absent
+        return f"(b.{column} IS NULL AND t.{column} IS NULL)"
+    return f"b.{column} IS NOT DISTINCT FROM t.{column}"
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
