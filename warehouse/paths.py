@@ -39,6 +39,12 @@ class WarehouseLocation:
         return self.state_dir / "pipelines"
 
     @property
+    def landing_dir(self) -> Path:
+        """Where feeds write files for dlt to import (beside the pipelines: one filesystem,
+        so dlt links them)."""
+        return self.state_dir / "landing"
+
+    @property
     def dbt_target_dir(self) -> Path:
         return self.state_dir / "dbt-target"
 

@@ -64,8 +64,13 @@ class SourceSpec:
 def _ipscape(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:
     from sources.ipscape import ipscape
 
-    stored = {"warehouse": str(location.database), "warehouse_dataset": "ipscape_raw"}
-    return SourceRun(ipscape(**(stored | overrides)))
+    location.landing_dir.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "warehouse": str(location.database),
+        "warehouse_dataset": "ipscape_raw",
+        "landing_dir": str(location.landing_dir),
+    }
+    return SourceRun(ipscape(**(settings | overrides)))
 
 
 def _qvoice(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:

@@ -1,29 +1,44 @@
-"""Parsed pages of one feed turned into what dlt loads: checked Arrow tables in batches.
+"""Parsed pages of one feed turned into what dlt loads, inside the window workers.
 
 Each page table passes the feed's checks (`arrow_checks`); bad rows go to the source's
-quarantine. A page whose columns do not fit the table's known types (a field that used
-to be a number arrives as text), or that could not become a table at all, goes the
-record way instead: the feed's record fixer, then flat records named like the table's
-columns, which dlt's normalizer loads with variant columns for the odd values.
+quarantine. Checked tables gather into batches of about `batch_rows` rows; a batch
+keeps only keys not yielded before this run (`SeenKeys`) and rows the warehouse does not
+hold as they are (`FeedRun.unchanged`), is conformed to the raw table's columns and
+appended as a row group to the feed's Parquet file (`feed_files`). All of it runs in the
+worker that fetched the pages, so the workers use both cores while the extracting
+thread only hands finished files to dlt (`dlt_items`).
 
-Tables are yielded in batches of about `batch_rows` rows: dlt's per-item work (schema
-merge, incremental) is then paid once per batch, not once per page (10,000 rows: as
-fast as 50,000 and less to hold).
+A page whose columns do not fit the table's known types (a field that used to be a
+number arrives as text), or that could not become a table at all, goes the record way
+instead: the feed's record fixer, then flat records named like the table's columns,
+which dlt's normalizer loads with variant columns for the odd values.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import dlt
 import pyarrow as pa
+from dlt.common.configuration.container import Container
+from dlt.common.destination.capabilities import DestinationCapabilitiesContext
+from dlt.common.libs.pyarrow import normalize_py_arrow_item
+from dlt.common.schema.typing import C_DLT_LOAD_ID, TTableSchemaColumns
 
-from sources.common.arrow_checks import CheckedPage, FeedChecks, check_page
+from sources.common.arrow_checks import FeedChecks, check_page
 from sources.common.arrow_pages import NAMING, PROCESSING_SLOTS, ParsedPage
+from sources.common.feed_files import FeedFiles, LandedFile
 from sources.common.quarantine import Quarantine, RecordFix
 from sources.common.seen_keys import SeenKeys
 
+# rows per row group of a feed file: the memory a worker holds for a batch (~3 MB of
+# attempts), and dlt-free per-batch work paid once per 10 pages
 DEFAULT_BATCH_ROWS = 10_000
+
+Batch = pa.Table | list[dict]
 
 # dlt data type -> the Arrow types a page column may have to be loaded as that type
 _FITS: dict[str, Callable[[pa.DataType], bool]] = {
@@ -37,74 +52,113 @@ _FITS: dict[str, Callable[[pa.DataType], bool]] = {
 }
 
 
-def checked_batches(
-    pages: Iterable[ParsedPage],
-    checks: FeedChecks,
-    fix: RecordFix,
-    zone: str,
-    quarantine: Quarantine,
-    seen: SeenKeys,
-    declared: dict[str, dict] | None = None,
-    batch_rows: int = DEFAULT_BATCH_ROWS,
-    changed: Callable[[pa.Table], pa.Table] | None = None,
-) -> Iterator[pa.Table | list[dict]]:
-    """Loadable batches of the feed: Arrow tables, and lists of flat records for pages
-    that had to take the record way. A key in `seen` is not yielded again (and every
-    yielded key is added to it); `changed` leaves out of a table the rows the
-    warehouse holds as they are (see StoredRows)."""
+@dataclass
+class FeedRun:
+    """What the window workers of one feed share for one run; safe across threads.
+
+    `columns`: the raw table's columns when the run started (the pipeline schema's, or
+    the declared ones before the first load), in the table's order: batches are conformed
+    to them. `unchanged`, when given, removes rows the warehouse holds as they are;
+    `on_batch` sees every batch before it is written (e.g. to collect touched leads).
+    `files` is where the batches go.
+    """
+
+    checks: FeedChecks
+    cursor: str  # the incremental cursor's column (never null: the checks require it)
+    fix: RecordFix
+    zone: str
+    quarantine: Quarantine
+    seen: SeenKeys
+    columns: TTableSchemaColumns
+    landing: Path
+    load_id: str
+    caps: DestinationCapabilitiesContext
+    unchanged: Callable[[pa.Table], pa.Table] | None = None
+    on_batch: Callable[[Batch], None] | None = None
+    batch_rows: int = DEFAULT_BATCH_ROWS
+
+    def __post_init__(self) -> None:
+        self.files = FeedFiles(self.landing, self.checks.resource, self.cursor)
+
+    def conformed(self, table: pa.Table) -> pa.Table:
+        """The batch as dlt's Arrow extractor would write it: stamped with the load id,
+        columns in the table's order (absent ones as nulls), times as the schema says."""
+        load_ids = pa.repeat(pa.scalar(self.load_id, pa.string()), table.num_rows)
+        stamped = table.append_column(pa.field(C_DLT_LOAD_ID, pa.string(), False), load_ids)
+        return normalize_py_arrow_item(stamped, self.columns, NAMING, self.caps, tz="UTC")
+
+
+def landed_items(pages: Iterable[ParsedPage], run: FeedRun) -> Iterator[LandedFile | list[dict]]:
+    """The walk's pages as record lists and the Parquet files its batches finished
+    (run in the walk's worker; the feed's last file is finished by `dlt_items`)."""
     batch: list[pa.Table] = []
     rows = 0
-    key = checks.key.name
 
-    def flush() -> Iterator[pa.Table]:
+    def flush() -> Iterator[LandedFile]:
         nonlocal batch, rows
-        if batch:
-            for table in _concatenated(batch):
-                first = seen.first_time(table.column(key))
-                table = table if first.all() else table.filter(pa.array(first))
-                if changed is not None:
-                    table = changed(table)
-                if table.num_rows:
-                    yield table
-        batch, rows = [], 0
+        tables, batch, rows = batch, [], 0
+        for table in _concatenated(tables):
+            with PROCESSING_SLOTS:
+                written = _write_batch(table, run)
+            yield from written
 
     for page in pages:
         if page.row_count == 0:
             continue
-        if page.table is None or not _fits(page.table, checks.resource, declared or {}):
+        if page.table is None or not _fits(page.table, run.columns):
             yield from flush()
-            records = fixed_records(page.records, fix, zone, quarantine)
-            first = seen.first_time_of([record.get(key) for record in records])
-            records = [record for record, is_first in zip(records, first, strict=True) if is_first]
+            records = _first_records(page.records, run)
             if records:
+                if run.on_batch is not None:
+                    run.on_batch(records)
                 yield records
             continue
-        checked = checked_page(page, checks, zone)
+        with PROCESSING_SLOTS:
+            checked = check_page(page, run.checks, run.zone)
         for error, record in checked.rejected:
-            quarantine.add(error, record)
+            run.quarantine.add(error, record)
         if checked.table.num_rows:
             batch.append(checked.table)
             rows += checked.table.num_rows
-        if rows >= batch_rows:
+        if rows >= run.batch_rows:
             yield from flush()
     yield from flush()
 
 
-def checked_pages(
-    pages: Iterable[ParsedPage], checks: FeedChecks, zone: str
-) -> Iterator[ParsedPage]:
-    """The pages with their checks applied already (`ParsedPage.checked`): run inside a
-    window's worker thread, the checks' Arrow calls do not wait on the consuming
-    thread's turn at the GIL."""
-    for page in pages:
-        if page.table is not None and page.table.num_rows:
-            with PROCESSING_SLOTS:
-                page.checked = check_page(page, checks, zone)
-        yield page
+def _write_batch(table: pa.Table, run: FeedRun) -> list[LandedFile]:
+    first = run.seen.first_time(table.column(run.checks.key.name))
+    table = table if first.all() else table.filter(pa.array(first))
+    if run.unchanged is not None:
+        table = run.unchanged(table)
+    if not table.num_rows:
+        return []
+    if run.on_batch is not None:
+        run.on_batch(table)
+    return run.files.append(run.conformed(table))
 
 
-def checked_page(page: ParsedPage, checks: FeedChecks, zone: str) -> CheckedPage:
-    return page.checked if page.checked is not None else check_page(page, checks, zone)
+def _first_records(records: list[dict], run: FeedRun) -> list[dict]:
+    """The page's records fixed and flattened, without keys yielded before."""
+    fixed = fixed_records(records, run.fix, run.zone, run.quarantine)
+    first = run.seen.first_time_of([record.get(run.checks.key.name) for record in fixed])
+    return [record for record, is_first in zip(fixed, first, strict=True) if is_first]
+
+
+def dlt_items(items: Iterable[LandedFile | list[dict]], run: FeedRun) -> Iterator[object]:
+    """What the resource yields to dlt: each finished file imported as it is (its edge
+    rows as the item dlt's incremental and schema see), record lists as they are; once
+    the walks are done, the feed's last file."""
+    for item in itertools.chain(items, _last_file(run)):
+        if isinstance(item, LandedFile):
+            yield dlt.mark.with_file_import(str(item.path), "parquet", item.rows, hints=item.edges)
+        else:
+            yield item
+
+
+def _last_file(run: FeedRun) -> Iterator[LandedFile]:
+    last = run.files.close()
+    if last is not None:
+        yield last
 
 
 def fixed_records(
@@ -127,15 +181,8 @@ def flat_record(record: dict, prefix: str = "") -> dict:
     return flat
 
 
-def _fits(table: pa.Table, resource: str, declared: dict[str, dict]) -> bool:
+def _fits(table: pa.Table, known: TTableSchemaColumns) -> bool:
     """Whether every column can load as the type the warehouse table already has."""
-    known = dict(declared)
-    try:
-        schema = dlt.current.source_schema()
-    except Exception:  # outside an extraction (e.g. in a unit test)
-        schema = None
-    if schema is not None and resource in schema.tables:
-        known.update(schema.get_table_columns(resource))
     for name, column_type in zip(table.column_names, table.schema.types, strict=True):
         data_type = (known.get(name) or {}).get("data_type")
         fits = _FITS.get(data_type or "")
@@ -148,9 +195,24 @@ def _fits(table: pa.Table, resource: str, declared: dict[str, dict]) -> bool:
 
 def _concatenated(tables: list[pa.Table]) -> Iterator[pa.Table]:
     """The tables as few as possible: pages whose columns differ in type stay apart."""
+    if not tables:
+        return
     try:
         yield pa.concat_tables(tables, promote_options="permissive")
         return
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         pass
     yield from tables
+
+
+def extract_context(table: str) -> tuple[TTableSchemaColumns, str, DestinationCapabilitiesContext]:
+    """Read in the extracting thread when a feed starts: the raw table's columns (the
+    pipeline schema's once it has the table, else the resource's hints), this package's
+    load id, and the destination's capabilities."""
+    schema = dlt.current.source_schema()
+    if table in schema.tables:
+        columns = schema.get_table_columns(table)
+    else:
+        columns = dlt.current.resource().compute_table_schema()["columns"]
+    load_id = dlt.current.load_package_state()["load_id"]
+    return columns, load_id, Container()[DestinationCapabilitiesContext]

@@ -15,17 +15,26 @@ the extracting thread in a 1M backfill). Other keys are kept in a set.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pyarrow as pa
 
 
 class SeenKeys:
+    """The keys of one table yielded this run; safe to share between window workers."""
+
     def __init__(self) -> None:
         self._runs: list[np.ndarray] = []  # sorted, unique, disjoint; oldest (biggest) first
         self._others: set = set()
+        self._lock = threading.RLock()
 
     def first_time(self, keys: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """A mask of the rows whose key was not yielded before (nor earlier in `keys`)."""
+        with self._lock:
+            return self._first_time(keys)
+
+    def _first_time(self, keys: pa.ChunkedArray | pa.Array) -> np.ndarray:
         if not pa.types.is_integer(keys.type) or keys.null_count:
             return self.first_time_of(keys.to_pylist())
         if isinstance(keys, pa.ChunkedArray):  # (its to_numpy imports pandas)
@@ -51,6 +60,10 @@ class SeenKeys:
 
     def first_time_of(self, keys: list) -> np.ndarray:
         """As `first_time`, for keys given as Python values."""
+        with self._lock:
+            return self._first_time_of(keys)
+
+    def _first_time_of(self, keys: list) -> np.ndarray:
         if all(isinstance(key, int) and not isinstance(key, bool) for key in keys):
             return self.first_time(pa.array(keys, type=pa.int64()))
         mask = np.zeros(len(keys), dtype=bool)
@@ -64,12 +77,14 @@ class SeenKeys:
 
     def contains_int(self, key: int) -> bool:
         probe = np.array([key], dtype=np.int64)
-        return any(_in_sorted(run, probe)[0] for run in self._runs)
+        with self._lock:
+            return any(_in_sorted(run, probe)[0] for run in self._runs)
 
     def __contains__(self, key: object) -> bool:
         if isinstance(key, int) and not isinstance(key, bool):
             return self.contains_int(key)
-        return key in self._others
+        with self._lock:
+            return key in self._others
 
 
 def _in_sorted(run: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -10,12 +10,14 @@ cannot be told (a nested column with a value, a type the comparison refuses, no 
 yet): dropping is an optimisation, keeping is always correct (the merge replaces the
 row with itself).
 
-Grain: one batch (an Arrow table of one feed) at a time; the connection is opened on
-the first batch that has candidates and closed when the feed is done.
+Grain: one batch (an Arrow table of one feed) at a time, from any window worker; the
+connection is opened on the first batch that has candidates (each thread reads through
+a cursor of its own) and closed when the feed is done.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -37,7 +39,9 @@ class StoredRows:
         self.database = Path(database) if database else None
         self.dataset = dataset
         self._connection: duckdb.DuckDBPyConnection | None = None
+        self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
         self._columns: dict[str, dict[str, str]] = {}
+        self._lock = threading.Lock()
 
     @contextmanager
     def open_for_feed(self) -> Iterator[StoredRows]:
@@ -46,10 +50,14 @@ class StoredRows:
         try:
             yield self
         finally:
-            if self._connection is not None:
-                self._connection.close()
+            with self._lock:
+                for cursor in self._cursors.values():
+                    cursor.close()
+                if self._connection is not None:
+                    self._connection.close()
                 self._connection = None
-            self._columns.clear()
+                self._cursors.clear()
+                self._columns.clear()
 
     def changed(
         self, table: pa.Table, table_name: str, key: str, cursor: str, horizon: datetime | None
@@ -107,22 +115,29 @@ class StoredRows:
 
     def _stored_columns(self, table_name: str) -> dict[str, str]:
         """The stored table's columns and their DuckDB types; empty when there is none."""
-        if table_name not in self._columns:
-            if self.database is None or not self.database.exists():
-                self._columns[table_name] = {}
-            else:
-                described = self._connect().execute(
-                    "SELECT column_name, data_type FROM information_schema.columns "
-                    "WHERE table_schema = ? AND table_name = ?",
-                    [self.dataset, table_name],
-                )
-                self._columns[table_name] = dict(described.fetchall())
-        return self._columns[table_name]
+        with self._lock:
+            if table_name in self._columns:
+                return self._columns[table_name]
+        columns: dict[str, str] = {}
+        if self.database is not None and self.database.exists():
+            described = self._connect().execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = ? AND table_name = ?",
+                [self.dataset, table_name],
+            )
+            columns = dict(described.fetchall())
+        with self._lock:
+            return self._columns.setdefault(table_name, columns)
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        if self._connection is None:
-            self._connection = duckdb.connect(str(self.database))
-        return self._connection
+        """This thread's cursor on the warehouse (one connection for the feed)."""
+        thread = threading.get_ident()
+        with self._lock:
+            if self._connection is None:
+                self._connection = duckdb.connect(str(self.database))
+            if thread not in self._cursors:
+                self._cursors[thread] = self._connection.cursor()
+            return self._cursors[thread]
 
 
 def _same(name: str, arrow_type: pa.DataType, stored_type: str | None) -> str:

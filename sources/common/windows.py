@@ -7,14 +7,17 @@ run at once in worker threads (requests and pyarrow's JSON parser release the GI
 
 The windows end at the vendor's "now", read from the first page's `Date` header (the
 machine clock when there is none), and the last window is open-ended like the
-sequential walk, so the newest records are read the same way. Pages reach the caller
-through a bounded queue: memory holds a few pages however long the range. dlt's
-incremental sees every record either way, so the state it keeps is the one a
-sequential walk leaves.
+sequential walk, so the newest records are read the same way. Each walk's pages are
+processed in the worker that fetched them (`process`; the ipSCAPE source checks them
+and writes them to Parquet files there), and what that yields reaches the caller through
+a bounded queue: memory holds a few items however long the range. dlt's incremental
+sees every record's cursor either way, so the state it keeps is the one a sequential
+walk leaves.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import queue
 import threading
@@ -24,8 +27,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 Page = TypeVar("Page")
+Item = TypeVar("Item")
 Window = tuple[datetime, datetime | None]
-Walk = Callable[[], Iterator[Page]]
+Walk = Callable[[], Iterator[Item]]
 
 ONE_SECOND = timedelta(seconds=1)
 WINDOWS_PER_WORKER = 4
@@ -50,8 +54,10 @@ def windowed_pages(
     walk: Callable[[Window], Iterator[Page]],
     concurrency: int,
     served_at: Callable[[Page], datetime | None],
-) -> Iterator[Page]:
-    """Every page of the feed from `start`; `walk(window)` yields one window's pages.
+    process: Callable[[Iterator[Page]], Iterator[Item]] = iter,
+) -> Iterator[Item]:
+    """Every page of the feed from `start`, each walk's pages passed through `process`
+    in the worker that fetched them; `walk(window)` yields one window's pages.
 
     With `concurrency` 1 this is the single sequential walk from `start`. Otherwise the
     range is cut into about `WINDOWS_PER_WORKER` windows per worker (none shorter than
@@ -60,29 +66,28 @@ def windowed_pages(
     a time.
     """
     if concurrency <= 1:
-        yield from walk((start, None))
+        yield from process(walk((start, None)))
         return
     first_window = (start, start + window - ONE_SECOND)
     first_walk = walk(first_window)
     first_page = next(first_walk, None)
-    if first_page is not None:
-        yield first_page
     vendor_now = (served_at(first_page) if first_page is not None else None) or datetime.now(UTC)
+    first_pages = first_walk if first_page is None else itertools.chain([first_page], first_walk)
     # a few windows per worker, never shorter than `window`: a night's lag window gets
     # windows of `window`, a year's backfill a few dozen longer ones
     rest = start + window
     share = (vendor_now - rest) / (concurrency * WINDOWS_PER_WORKER)
     longer = timedelta(seconds=math.ceil(max(window, share).total_seconds()))
-    walks: list[Walk] = [lambda: first_walk]
+    walks: list[Walk] = [lambda: process(first_pages)]
     for later in split_range(rest, vendor_now, longer):
-        walks.append(lambda later=later: walk(later))
+        walks.append(lambda later=later: process(walk(later)))
     yield from fetch_concurrently(walks, concurrency)
 
 
 def fetch_concurrently(
     walks: list[Walk], concurrency: int, buffered_pages: int | None = None
-) -> Iterator[Page]:
-    """The pages of every walk, up to `concurrency` walks at once, in whatever order the
+) -> Iterator[Item]:
+    """The items of every walk, up to `concurrency` walks at once, in whatever order the
     workers deliver them. A worker's exception is raised here, and the others stop."""
     if concurrency <= 1 or len(walks) == 1:
         for walk in walks:

@@ -18,14 +18,24 @@ range cut into windows of `window_days` fetched `concurrency` at a time
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import dlt
 import pyarrow as pa
 from dlt.sources import DltResource
 
-from sources.common.arrow_feed import checked_batches, checked_pages, fixed_records
+from sources.common.arrow_feed import (
+    Batch,
+    FeedRun,
+    dlt_items,
+    extract_context,
+    fixed_records,
+    landed_items,
+)
 from sources.common.arrow_pages import ParsedPage, page_served_at
 from sources.common.quarantine import Quarantine
 from sources.common.rate_limiter import RateLimiter
@@ -34,15 +44,7 @@ from sources.common.stored_rows import StoredRows
 from sources.common.timestamps import backfill_start
 from sources.common.windows import Window, windowed_pages
 from sources.ipscape import columns
-from sources.ipscape.feeds import (
-    ACTIVITIES,
-    ACTIVITIES_CURSOR,
-    DIALLER_ATTEMPTS,
-    DIALLER_ATTEMPTS_CURSOR,
-    LEADS,
-    LEADS_CURSOR,
-    ArrowFeed,
-)
+from sources.ipscape.feeds import ACTIVITIES, DIALLER_ATTEMPTS, LEADS, ArrowFeed
 from sources.ipscape.helpers import IpscapeClient, window_params
 from sources.ipscape.records import check_campaign, check_user, fix_lead, fix_lead_list, fixed_pages
 from sources.ipscape.settings import (
@@ -55,7 +57,7 @@ from sources.ipscape.settings import (
     LEAD_PATH,
     USERS_PATH,
 )
-from sources.ipscape.touched_leads import lead_ids_dialled_after
+from sources.ipscape.touched_leads import TouchedLeads, lead_ids_dialled_after
 
 SECONDS_PER_DAY = 86_400
 SECONDS_PER_MINUTE = 60.0
@@ -73,6 +75,7 @@ def ipscape(
     max_requests_per_minute: int | None = None,
     warehouse: str | None = None,
     warehouse_dataset: str = "ipscape_raw",
+    landing_dir: str | None = None,
 ) -> list[DltResource]:
     """All ipSCAPE feeds the warehouse reads.
 
@@ -91,6 +94,9 @@ def ipscape(
         warehouse: The DuckDB file loaded into (set by the job): re-read records its
             `warehouse_dataset` schema holds unchanged are not loaded again.
         warehouse_dataset: The schema of the raw tables in `warehouse`.
+        landing_dir: Where the cursor feeds write their Parquet files until dlt imports
+            them (set by the job: beside its pipelines, so dlt links them instead of
+            copying); the system's temporary folder by default.
     """
     if concurrency < 1 or window_days <= 0:
         raise ValueError("ipscape: concurrency must be at least 1 and window_days positive")
@@ -107,39 +113,54 @@ def ipscape(
     # keys yielded this run, per table: each record is yielded once (see SeenKeys);
     # a lead read by the leads feed is current already and is not re-read
     seen = {table: SeenKeys() for table in ("leads", "dialler_attempts", "activities")}
-    newest_attempt_before_run: list[datetime | None] = []
+    leads_touched = TouchedLeads()
     stored = StoredRows(warehouse, warehouse_dataset)
 
     def batches(
-        feed: ArrowFeed, cursor: dlt.sources.incremental, declared: dict
+        feed: ArrowFeed,
+        cursor: dlt.sources.incremental,
+        on_batch: Callable[[Batch], None] | None = None,
     ) -> Iterator[object]:
         table = feed.checks.resource
         horizon = newest_before_run(cursor)
+        columns, load_id, caps = extract_context(table)
+        landing = Path(tempfile.mkdtemp(prefix=f"{table}.", dir=landing_dir))
+
+        def unchanged(batch: pa.Table) -> pa.Table:
+            return stored.changed(batch, table, feed.checks.key.name, feed.cursor, horizon)
+
+        run = FeedRun(
+            feed.checks,
+            feed.cursor,
+            feed.fix,
+            timezone,
+            quarantine,
+            seen[table],
+            columns,
+            landing,
+            load_id,
+            caps,
+            unchanged=unchanged,
+            on_batch=on_batch,
+        )
 
         def walk(span: Window) -> Iterator[ParsedPage]:
-            assert feed.filter_prefix is not None
             params = window_params(feed.filter_prefix, span[0], span[1])
-            return checked_pages(
-                client.window_pages(feed.path, feed.shape, params), feed.checks, timezone
-            )
+            return client.window_pages(feed.path, feed.shape, params)
 
-        def changed(batch: pa.Table) -> pa.Table:
-            return stored.changed(batch, table, feed.checks.key.name, cursor.cursor_path, horizon)
-
-        pages = windowed_pages(
-            cursor.start_value, window, walk, concurrency, served_at=page_served_at
+        items = windowed_pages(
+            cursor.start_value,
+            window,
+            walk,
+            concurrency,
+            served_at=page_served_at,
+            process=lambda pages: landed_items(pages, run),
         )
-        with stored.open_for_feed():
-            yield from checked_batches(
-                pages,
-                feed.checks,
-                feed.fix,
-                timezone,
-                quarantine,
-                seen[table],
-                declared,
-                changed=changed,
-            )
+        try:
+            with stored.open_for_feed():
+                yield from dlt_items(items, run)
+        finally:  # dlt has linked every file it imported into its package
+            shutil.rmtree(landing, ignore_errors=True)
 
     def newest_before_run(cursor: dlt.sources.incremental) -> datetime | None:
         """The state's own newest value (`last_value` is moved back by the lag); None
@@ -152,30 +173,34 @@ def ipscape(
 
     def leads(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            LEADS_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
+            LEADS.cursor, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        yield from batches(LEADS, created, columns.LEADS)
+        yield from batches(LEADS, created)
 
     def dialler_attempts(
         dialled: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            DIALLER_ATTEMPTS_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
+            DIALLER_ATTEMPTS.cursor, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        newest_attempt_before_run.append(newest_before_run(dialled))
-        yield from batches(DIALLER_ATTEMPTS, dialled, columns.DIALLER_ATTEMPTS)
+        newer_than = newest_before_run(dialled)
+
+        def touched(batch: Batch) -> None:
+            leads_touched.add(lead_ids_dialled_after(batch, newer_than))
+
+        yield from batches(DIALLER_ATTEMPTS, dialled, touched)
 
     def activities(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
-            ACTIVITIES_CURSOR.name, initial_value=initial, lag=lag_seconds, primary_key=()
+            ACTIVITIES.cursor, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        yield from batches(ACTIVITIES, created, columns.ACTIVITIES)
+        yield from batches(ACTIVITIES, created)
 
-    def lead_refresh(attempts: object) -> Iterator[list[dict]]:
-        """Re-read the leads that attempts new this run touched (one GET per lead)."""
-        newer_than = newest_attempt_before_run[0] if newest_attempt_before_run else None
-        touched = sorted(lead_ids_dialled_after(attempts, newer_than))
+    def lead_refresh() -> Iterator[list[dict]]:
+        """Re-read the leads that attempts new this run touched (one GET per lead);
+        extracted after `dialler_attempts`, which collects them."""
+        touched = sorted(leads_touched.ids)
         first = seen["leads"].first_time_of(touched)
         wanted = [lead_id for lead_id, is_first in zip(touched, first, strict=True) if is_first]
         paths = [LEAD_PATH.format(lead_id=lead_id) for lead_id in wanted]
@@ -195,15 +220,8 @@ def ipscape(
     merge = {"write_disposition": "merge"}
     # each key is yielded once a run (SeenKeys): the merge need not de-duplicate
     merge_once = {"write_disposition": {"disposition": "merge", "deduplicated": True}}
-    attempts_resource = dlt.resource(
-        dialler_attempts,
-        name="dialler_attempts",
-        primary_key="attempt_id",
-        columns=columns.DIALLER_ATTEMPTS,
-        **merge_once,
-    )
     # extracted in this order (fifo): leads before the attempts whose leads are re-read,
-    # the quarantine last
+    # the re-read after the attempts, the quarantine last
     return [
         dlt.resource(
             campaigns,
@@ -219,10 +237,15 @@ def ipscape(
         dlt.resource(
             leads, name="leads", primary_key="lead_id", columns=columns.LEADS, **merge_once
         ),
-        attempts_resource,
-        dlt.transformer(
+        dlt.resource(
+            dialler_attempts,
+            name="dialler_attempts",
+            primary_key="attempt_id",
+            columns=columns.DIALLER_ATTEMPTS,
+            **merge_once,
+        ),
+        dlt.resource(
             lead_refresh,
-            data_from=attempts_resource,
             name="lead_refresh",
             table_name="leads",
             primary_key="lead_id",

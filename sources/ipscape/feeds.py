@@ -27,10 +27,15 @@ class ArrowFeed:
     """One cursor feed: where it is, how its pages look, what its records need."""
 
     path: str
-    filter_prefix: str | None  # `<prefix>From` / `<prefix>To`; None: not incremental
+    filter_prefix: str  # `<prefix>From` / `<prefix>To`
     shape: PageShape
-    checks: FeedChecks
+    checks: FeedChecks  # their `required` columns start with the cursor
     fix: RecordFix
+
+    @property
+    def cursor(self) -> str:
+        """The incremental cursor's column."""
+        return self.checks.required[0].name
 
 
 def _times(prefix: str, names: tuple[str, ...]) -> PageShape:
@@ -72,6 +77,11 @@ LEADS = ArrowFeed(
     LEADS_PATH,
     LEADS_FILTER,
     _times("timestamps.", ("created", "modified", "nextAttempt")),
-    FeedChecks("leads", key=Column("lead_id", "leadId"), timestamp_prefix="timestamps__"),
+    FeedChecks(
+        "leads",
+        key=Column("lead_id", "leadId"),
+        required=(LEADS_CURSOR,),
+        timestamp_prefix="timestamps__",
+    ),
     fix_lead,
 )

@@ -32,6 +32,7 @@ def fix_activity(activity: dict, zone: str) -> dict:
 
 def fix_lead(lead: dict, zone: str) -> dict:
     lead_id = require(lead, "leadId", "leads", None)
+    require(lead.get("timestamps") or {}, "created", "leads", lead_id)
     normalize_timestamps(lead, lead.get("timestamps"), "leads", lead_id, zone)
     return lead
 

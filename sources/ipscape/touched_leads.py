@@ -5,6 +5,7 @@ A batch is an Arrow table or a list of flat records (`lead_id`, `timestamps__dia
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import pyarrow as pa
@@ -36,3 +37,15 @@ def lead_ids_dialled_after(batch: pa.Table | list[dict], newer_than: datetime | 
         for record in batch
         if record.get("lead_id") is not None and record["timestamps__dialled"] > newer_than
     }
+
+
+class TouchedLeads:
+    """The leads touched this run, collected by the attempts feed's window workers."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self._lock = threading.Lock()
+
+    def add(self, lead_ids: set[int]) -> None:
+        with self._lock:
+            self.ids |= lead_ids
