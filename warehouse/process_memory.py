@@ -18,7 +18,8 @@ PAGE_SIZED = 128 * 1024
 
 def settle_for_big_transient_buffers() -> None:
     """Arrow on the system allocator (its buffers go back as soon as a page is done with
-    them); on glibc, buffers from 128 KiB up are mapped and unmapped, not pooled."""
+    them; `warehouse/__init__.py` sets the same for Arrow's C++ code); on glibc, buffers
+    from 128 KiB up are mapped and unmapped, not pooled."""
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     name = ctypes.util.find_library("c")
     if not name:

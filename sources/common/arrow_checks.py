@@ -34,14 +34,14 @@ class FeedChecks:
     """What a record of one feed needs to be loaded.
 
     `key` names the record in messages and must not be null, nor may `required`; columns
-    starting with `timestamp_prefix` are times parsed into UTC; columns starting with
+    starting with one of `timestamp_prefixes` are times parsed into UTC; columns starting with
     `durations_prefix` are seconds that must not be negative.
     """
 
     resource: str
     key: Column
     required: tuple[Column, ...] = ()
-    timestamp_prefix: str | None = None
+    timestamp_prefixes: tuple[str, ...] = ()
     durations_prefix: str | None = None
 
 
@@ -99,7 +99,7 @@ def check_page(page: ParsedPage, checks: FeedChecks, zone: str) -> CheckedPage:
             )
             errors.setdefault(int(row), error)
     for index, name in enumerate(table.column_names):
-        if not checks.timestamp_prefix or not name.startswith(checks.timestamp_prefix):
+        if not name.startswith(checks.timestamp_prefixes):
             continue
         parsed, bad_rows = _utc(table.column(name), zone)
         table = table.set_column(index, name, parsed)

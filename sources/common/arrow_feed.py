@@ -1,12 +1,13 @@
 """Parsed pages of one feed turned into what dlt loads, inside the window workers.
 
 Each page table passes the feed's checks (`arrow_checks`); bad rows go to the source's
-quarantine. Checked tables gather into batches of about `batch_rows` rows; a batch
-keeps only keys not yielded before this run (`SeenKeys`) and rows the warehouse does not
-hold as they are (`FeedRun.unchanged`), is conformed to the raw table's columns and
-appended as a row group to the feed's Parquet file (`feed_files`). All of it runs in the
-worker that fetched the pages, so the workers use both cores while the extracting
-thread only hands finished files to dlt (`dlt_items`).
+quarantine. Checked tables gather into the feed's batch of about `batch_rows` rows (one
+batch for all its workers); a full batch keeps only keys not yielded before this run
+(`SeenKeys`) and rows the warehouse does not hold as they are (`FeedRun.unchanged`), is
+conformed to the raw table's columns and appended as a row group to the feed's Parquet
+file (`feed_files`). All of it runs in the worker that filled the batch, so the workers
+use both cores while the extracting thread only hands finished files to dlt
+(`dlt_items`).
 
 A page whose columns do not fit the table's known types (a field that used to be a
 number arrives as text), or that could not become a table at all, goes the record way
@@ -17,6 +18,7 @@ which dlt's normalizer loads with variant columns for the odd values.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +36,8 @@ from sources.common.feed_files import FeedFiles, LandedFile
 from sources.common.quarantine import Quarantine, RecordFix
 from sources.common.seen_keys import SeenKeys
 
-# rows per row group of a feed file: the memory a worker holds for a batch (~3 MB of
-# attempts), and dlt-free per-batch work paid once per 10 pages
+# rows per batch (a row group of a feed file): the memory the feed holds for it (~3 MB of
+# attempts, ~8 MB of activities), and the per-batch work paid once per 10 pages
 DEFAULT_BATCH_ROWS = 10_000
 
 Batch = pa.Table | list[dict]
@@ -79,6 +81,49 @@ class FeedRun:
 
     def __post_init__(self) -> None:
         self.files = FeedFiles(self.landing, self.checks.resource, self.cursor)
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
+        self._lock = threading.Lock()
+
+    def add(self, table: pa.Table) -> list[pa.Table]:
+        """Add a checked page table to the feed's batch; the batch's tables once it is
+        full (the caller writes them), else nothing. One batch for the whole feed: the
+        memory it holds does not grow with the number of workers."""
+        with self._lock:
+            self._pending.append(table)
+            self._pending_rows += table.num_rows
+            if self._pending_rows < self.batch_rows:
+                return []
+            full, self._pending, self._pending_rows = self._pending, [], 0
+        return full
+
+    def write(self, tables: list[pa.Table]) -> list[LandedFile]:
+        """Write a batch (keys not yielded before, rows not held unchanged, conformed);
+        the files that finished."""
+        finished: list[LandedFile] = []
+        for table in _concatenated(tables):
+            with PROCESSING_SLOTS:
+                finished += self._write(table)
+        return finished
+
+    def finish(self) -> list[LandedFile]:
+        """Once every walk is done: the rest of the batch written, the last file closed."""
+        with self._lock:
+            rest, self._pending, self._pending_rows = self._pending, [], 0
+        finished = self.write(rest)
+        last = self.files.close()
+        return finished + ([last] if last is not None else [])
+
+    def _write(self, table: pa.Table) -> list[LandedFile]:
+        first = self.seen.first_time(table.column(self.checks.key.name))
+        table = table if first.all() else table.filter(pa.array(first))
+        if self.unchanged is not None:
+            table = self.unchanged(table)
+        if not table.num_rows:
+            return []
+        if self.on_batch is not None:
+            self.on_batch(table)
+        return self.files.append(self.conformed(table))
 
     def conformed(self, table: pa.Table) -> pa.Table:
         """The batch as dlt's Arrow extractor would write it: stamped with the load id,
@@ -89,24 +134,12 @@ class FeedRun:
 
 
 def landed_items(pages: Iterable[ParsedPage], run: FeedRun) -> Iterator[LandedFile | list[dict]]:
-    """The walk's pages as record lists and the Parquet files its batches finished
-    (run in the walk's worker; the feed's last file is finished by `dlt_items`)."""
-    batch: list[pa.Table] = []
-    rows = 0
-
-    def flush() -> Iterator[LandedFile]:
-        nonlocal batch, rows
-        tables, batch, rows = batch, [], 0
-        for table in _concatenated(tables):
-            with PROCESSING_SLOTS:
-                written = _write_batch(table, run)
-            yield from written
-
+    """The walk's pages as record lists, and the Parquet files that the batches it
+    filled finished (run in the walk's worker; `dlt_items` finishes the feed)."""
     for page in pages:
         if page.row_count == 0:
             continue
         if page.table is None or not _fits(page.table, run.columns):
-            yield from flush()
             records = _first_records(page.records, run)
             if records:
                 if run.on_batch is not None:
@@ -118,23 +151,7 @@ def landed_items(pages: Iterable[ParsedPage], run: FeedRun) -> Iterator[LandedFi
         for error, record in checked.rejected:
             run.quarantine.add(error, record)
         if checked.table.num_rows:
-            batch.append(checked.table)
-            rows += checked.table.num_rows
-        if rows >= run.batch_rows:
-            yield from flush()
-    yield from flush()
-
-
-def _write_batch(table: pa.Table, run: FeedRun) -> list[LandedFile]:
-    first = run.seen.first_time(table.column(run.checks.key.name))
-    table = table if first.all() else table.filter(pa.array(first))
-    if run.unchanged is not None:
-        table = run.unchanged(table)
-    if not table.num_rows:
-        return []
-    if run.on_batch is not None:
-        run.on_batch(table)
-    return run.files.append(run.conformed(table))
+            yield from run.write(run.add(checked.table))
 
 
 def _first_records(records: list[dict], run: FeedRun) -> list[dict]:
@@ -147,18 +164,16 @@ def _first_records(records: list[dict], run: FeedRun) -> list[dict]:
 def dlt_items(items: Iterable[LandedFile | list[dict]], run: FeedRun) -> Iterator[object]:
     """What the resource yields to dlt: each finished file imported as it is (its edge
     rows as the item dlt's incremental and schema see), record lists as they are; once
-    the walks are done, the feed's last file."""
-    for item in itertools.chain(items, _last_file(run)):
+    the walks are done, the rest of the feed."""
+    for item in itertools.chain(items, _finished(run)):
         if isinstance(item, LandedFile):
             yield dlt.mark.with_file_import(str(item.path), "parquet", item.rows, hints=item.edges)
         else:
             yield item
 
 
-def _last_file(run: FeedRun) -> Iterator[LandedFile]:
-    last = run.files.close()
-    if last is not None:
-        yield last
+def _finished(run: FeedRun) -> Iterator[LandedFile]:
+    yield from run.finish()
 
 
 def fixed_records(

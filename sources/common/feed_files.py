@@ -17,7 +17,7 @@ cursor, every column): its incremental keeps the cursor state from them, and its
 learns every column (a new field becomes a new column) from them.
 
 Grain: one row group per batch; a file is finished past `max_rows` rows, when a batch
-brings other columns, or when the feed is done.
+brings a column it lacks, or when the feed is done.
 """
 
 from __future__ import annotations
@@ -72,21 +72,30 @@ class FeedFiles:
         self._edges: list[pa.Table] = []
 
     def append(self, table: pa.Table) -> list[LandedFile]:
-        """Add a conformed batch as one row group; the files this finished. A batch
-        whose columns differ from the open file's starts a new file."""
+        """Add a conformed batch as one row group; the files this finished.
+
+        The batch is fitted to the open file's columns (an absent column as nulls, a
+        column typed from emptier pages cast, e.g. a list of nulls); a batch that brings
+        a column the file lacks, or a type it cannot be cast to, finishes the file and
+        starts one with both batches' columns."""
         if not table.num_rows:
             return []
-        edges = edge_rows(table, self.cursor)
         finished: list[LandedFile | None] = []
         with self._lock:
-            if self._writer is not None and not self._writer.schema.equals(table.schema):
-                finished.append(self._finish())
+            if self._writer is not None:
+                fitted = fitted_to(table, self._writer.schema)
+                if fitted is None:
+                    grown = _grown(self._writer.schema, table.schema)
+                    finished.append(self._finish())
+                    fitted = fitted_to(table, grown) if grown is not None else table
+                table = fitted
             if self._writer is None:
                 name = f"{self.table_name}.{os.getpid()}.{next(_file_numbers)}.parquet"
                 self._path = self.directory / name
                 self._writer = pq.ParquetWriter(
                     self._path, table.schema, compression=COMPRESSION, write_statistics=False
                 )
+            edges = edge_rows(table, self.cursor)
             self._writer.write_table(table, row_group_size=table.num_rows)
             self._rows += table.num_rows
             self._edges.append(edges)
@@ -116,3 +125,35 @@ def edge_rows(table: pa.Table, cursor: str) -> pa.Table:
     low = pc.index(values, extremes["min"]).as_py()
     high = pc.index(values, extremes["max"]).as_py()
     return table.take(pa.array(sorted({low, high}), type=pa.int64()))
+
+
+def fitted_to(table: pa.Table, schema: pa.Schema) -> pa.Table | None:
+    """`table` with `schema`'s columns in its order: absent ones as nulls, others cast
+    where their type differs; None when `table` has a column `schema` lacks or a type
+    that does not cast."""
+    if table.schema.equals(schema):
+        return table
+    if set(table.column_names) - set(schema.names):
+        return None
+    columns = []
+    for field in schema:
+        if field.name not in table.column_names:
+            columns.append(pa.nulls(table.num_rows, type=field.type))
+            continue
+        column = table.column(field.name)
+        if not column.type.equals(field.type):
+            try:
+                column = column.cast(field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                return None
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _grown(old: pa.Schema, new: pa.Schema) -> pa.Schema | None:
+    """A schema with the columns of both (the old ones first, types widened where they
+    can be); None when a column's types cannot be reconciled."""
+    try:
+        return pa.unify_schemas([old, new], promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None

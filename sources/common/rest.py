@@ -40,6 +40,17 @@ def json_of(response: Response) -> Any:
         raise UnexpectedPayload(response, "is not valid JSON") from error
 
 
+def read_environment_once(session: requests.Session, url: str) -> None:
+    """The proxy and CA settings the environment gives for `url`, read now and kept on
+    the session. requests would read them again for every request (a scan of the whole
+    environment: ~0.8 ms a request, a quarter of a page's cost apart from parsing)."""
+    settings = session.merge_environment_settings(url, {}, None, None, None)
+    session.proxies.update(settings["proxies"])
+    session.verify = settings["verify"]
+    session.cert = settings["cert"]
+    session.trust_env = False
+
+
 class CheckedRESTClient(RESTClient):
     """Pages must be JSON objects holding a list under the data key (`data_selector`,
         one key); with `accept_bare_list`, a bare JSON array is a page too. A `limiter`, when
@@ -55,6 +66,7 @@ class CheckedRESTClient(RESTClient):
         super().__init__(*args, **kwargs)
         self.accept_bare_list = accept_bare_list
         self.limiter = limiter
+        read_environment_once(self.session, self.base_url)
 
     def _send_request(self, request: Request, **kwargs: Any) -> Response:
         if self.limiter is not None:

@@ -140,6 +140,29 @@ class StoredRows:
             return self._cursors[thread]
 
 
+def tables_holding_rows(
+    database: str | Path | None, dataset: str, tables: tuple[str, ...]
+) -> set[str]:
+    """Which of `tables` (in schema `dataset` of the DuckDB file) hold at least one row."""
+    if not database or not Path(database).exists():
+        return set()
+    with duckdb.connect(str(database), read_only=True) as connection:
+        existing = {
+            name
+            for (name,) in connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [dataset]
+            ).fetchall()
+        }
+        return {
+            table
+            for table in tables
+            if table in existing
+            and connection.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {_quoted(dataset)}.{_quoted(table)})"
+            ).fetchone()[0]
+        }
+
+
 def _same(name: str, arrow_type: pa.DataType, stored_type: str | None) -> str:
     """SQL that holds when the batch's and the stored value of `name` are equal."""
     column = _quoted(name)

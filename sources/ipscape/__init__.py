@@ -40,7 +40,7 @@ from sources.common.arrow_pages import ParsedPage, page_served_at
 from sources.common.quarantine import Quarantine
 from sources.common.rate_limiter import RateLimiter
 from sources.common.seen_keys import SeenKeys
-from sources.common.stored_rows import StoredRows
+from sources.common.stored_rows import StoredRows, tables_holding_rows
 from sources.common.timestamps import backfill_start
 from sources.common.windows import Window, windowed_pages
 from sources.ipscape import columns
@@ -60,6 +60,7 @@ from sources.ipscape.settings import (
 from sources.ipscape.touched_leads import TouchedLeads, lead_ids_dialled_after
 
 SECONDS_PER_DAY = 86_400
+ONCE_A_RUN_TABLES = ("leads", "dialler_attempts", "activities")
 SECONDS_PER_MINUTE = 60.0
 
 
@@ -112,7 +113,7 @@ def ipscape(
     window = timedelta(days=window_days)
     # keys yielded this run, per table: each record is yielded once (see SeenKeys);
     # a lead read by the leads feed is current already and is not re-read
-    seen = {table: SeenKeys() for table in ("leads", "dialler_attempts", "activities")}
+    seen = {table: SeenKeys() for table in ONCE_A_RUN_TABLES}
     leads_touched = TouchedLeads()
     stored = StoredRows(warehouse, warehouse_dataset)
 
@@ -218,8 +219,16 @@ def ipscape(
         yield from fixed_pages(client.pages(USERS_PATH), check_user, timezone, quarantine)
 
     merge = {"write_disposition": "merge"}
-    # each key is yielded once a run (SeenKeys): the merge need not de-duplicate
-    merge_once = {"write_disposition": {"disposition": "merge", "deduplicated": True}}
+    holding_rows = tables_holding_rows(warehouse, warehouse_dataset, ONCE_A_RUN_TABLES)
+
+    def merge_once(table: str) -> dict:
+        """Each key is yielded once a run (SeenKeys): the merge need not de-duplicate; and
+        a table's first load (nothing stored yet: a backfill) has nothing to merge with,
+        so it is appended, saving DuckDB a staging copy and a second write of every row."""
+        if table not in holding_rows:
+            return {"write_disposition": "append"}
+        return {"write_disposition": {"disposition": "merge", "deduplicated": True}}
+
     # extracted in this order (fifo): leads before the attempts whose leads are re-read,
     # the re-read after the attempts, the quarantine last
     return [
@@ -235,14 +244,14 @@ def ipscape(
             lead_lists, name="lead_lists", primary_key="id", columns=columns.LEAD_LISTS, **merge
         ),
         dlt.resource(
-            leads, name="leads", primary_key="lead_id", columns=columns.LEADS, **merge_once
+            leads, name="leads", primary_key="lead_id", columns=columns.LEADS, **merge_once("leads")
         ),
         dlt.resource(
             dialler_attempts,
             name="dialler_attempts",
             primary_key="attempt_id",
             columns=columns.DIALLER_ATTEMPTS,
-            **merge_once,
+            **merge_once("dialler_attempts"),
         ),
         dlt.resource(
             lead_refresh,
@@ -250,14 +259,14 @@ def ipscape(
             table_name="leads",
             primary_key="lead_id",
             columns=columns.LEADS,
-            **merge_once,
+            **merge_once("leads"),
         ),
         dlt.resource(
             activities,
             name="activities",
             primary_key="data__activity_id",
             columns=columns.ACTIVITIES,
-            **merge_once,
+            **merge_once("activities"),
         ),
         quarantine.resource(),
     ]

@@ -2,7 +2,10 @@
 
 The transforms read these columns; declaring them keeps them in the table even on a
 night when no record carries a value (dlt creates undeclared columns only when a
-value is seen). Other fields the API sends still land: the schema evolves.
+value is seen). The cursor feeds declare every field the API documents: their pages are
+written to Parquet files in the raw table's column order, and a column first seen
+halfway through a backfill makes dlt rewrite the files written before it. Other fields
+the API sends still land: the schema evolves.
 
 The feeds read as Arrow tables also declare their lists as JSON (a page table keeps a
 list in its row, and a page taking the record way must do the same) and `_dlt_id` as
@@ -63,10 +66,30 @@ ACTIVITIES = _never_null(
         data__durations__interaction="bigint",
         data__durations__wrap="bigint",
         data__timestamps__created="timestamp",
+        data__timestamps__join_queue="timestamp",
         data__timestamps__answered="timestamp",
         data__timestamps__hang_up="timestamp",
         data__timestamps__wrap_up="timestamp",
         data__voicemail_metadata="json",
+        data__parent_activity_id="bigint",
+        data__root_activity_id="bigint",
+        data__source="text",
+        data__destination="text",
+        data__agent_interaction_id="bigint",
+        data__recording_status="text",
+        data__recording_metadata__media_id="bigint",
+        data__recording_metadata__media_uri="text",
+        data__recording_metadata__duration="bigint",
+        data__recording_metadata__deleted="bool",
+        data__survey__started="bool",
+        data__survey__start_timestamp="timestamp",
+        data__survey__workflow_id="bigint",
+        data__survey__workflow_name="text",
+        data__call_quality_score="bigint",
+        data__dial_status_id="bigint",
+        data__dial_status_name="text",
+        data__phone_index="bigint",
+        data__phone_number="text",
     )
     | _ARROW_AND_RECORDS,
     "data__timestamps__created",
@@ -90,6 +113,11 @@ LEADS = (
         timestamps__modified="timestamp",
         timestamps__next_attempt="timestamp",
         phones="json",
+        agent_full_name="text",
+        outcome_type="text",
+        outcomes_info__outcomes_by_code__count="bigint",
+        outcomes_info__outcomes_by_code__status_code="bigint",
+        outcomes_info__outcomes_by_code__description="text",
     )
     | _ARROW_AND_RECORDS
 )

@@ -38,8 +38,8 @@ class ArrowFeed:
         return self.checks.required[0].name
 
 
-def _times(prefix: str, names: tuple[str, ...]) -> PageShape:
-    return PageShape("items", text_paths=tuple(f"{prefix}{name}" for name in names))
+def _times(prefix: str, names: tuple[str, ...], *others: str) -> PageShape:
+    return PageShape("items", text_paths=(*(f"{prefix}{name}" for name in names), *others))
 
 
 DIALLER_ATTEMPTS_CURSOR = Column("timestamps__dialled", "timestamps.dialled")
@@ -54,7 +54,7 @@ DIALLER_ATTEMPTS = ArrowFeed(
         "dialler_attempts",
         key=Column("attempt_id", "attemptId"),
         required=(DIALLER_ATTEMPTS_CURSOR,),
-        timestamp_prefix="timestamps__",
+        timestamp_prefixes=("timestamps__",),
     ),
     fix_attempt,
 )
@@ -62,12 +62,16 @@ DIALLER_ATTEMPTS = ArrowFeed(
 ACTIVITIES = ArrowFeed(
     ACTIVITIES_PATH,
     ACTIVITIES_FILTER,
-    _times("data.timestamps.", ("created", "joinQueue", "answered", "hangUp", "wrapUp")),
+    _times(
+        "data.timestamps.",
+        ("created", "joinQueue", "answered", "hangUp", "wrapUp"),
+        "data.survey.startTimestamp",
+    ),
     FeedChecks(
         "activities",
         key=Column("data__activity_id", "data.activityId"),
         required=(ACTIVITIES_CURSOR,),
-        timestamp_prefix="data__timestamps__",
+        timestamp_prefixes=("data__timestamps__", "data__survey__start_timestamp"),
         durations_prefix="data__durations__",
     ),
     fix_activity,
@@ -81,7 +85,7 @@ LEADS = ArrowFeed(
         "leads",
         key=Column("lead_id", "leadId"),
         required=(LEADS_CURSOR,),
-        timestamp_prefix="timestamps__",
+        timestamp_prefixes=("timestamps__",),
     ),
     fix_lead,
 )

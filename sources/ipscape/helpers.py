@@ -116,20 +116,27 @@ def window_params(prefix: str, start: datetime, end: datetime | None = None) -> 
 
 
 def normalize_timestamps(
-    record: dict, timestamps: dict | None, resource: str, record_id: object, zone: str
+    record: dict,
+    timestamps: dict | None,
+    resource: str,
+    record_id: object,
+    zone: str,
+    path: str = "timestamps",
+    fields: tuple[str, ...] | None = None,
 ) -> None:
-    """Parse every value of a `timestamps` object in place into aware UTC datetimes."""
+    """Parse the values of a `timestamps` object (or only `fields` of the object at
+    `path`) in place into aware UTC datetimes."""
     if not timestamps:
         return
     parsed = {}
     for field, value in timestamps.items():
-        if value is None or isinstance(value, datetime):
+        if value is None or isinstance(value, datetime) or (fields and field not in fields):
             continue
         try:
             parsed[field] = parse_vendor_timestamp(value, zone)
         except (TypeError, ValueError) as error:
             raise BadRecordError(
-                resource, record_id, f"timestamps.{field}", f"is not a timestamp: {value!r}"
+                resource, record_id, f"{path}.{field}", f"is not a timestamp: {value!r}"
             ) from error
     timestamps.update(parsed)  # only once every value parsed: a bad record stays as sent
 

@@ -27,6 +27,11 @@ def fix_activity(activity: dict, zone: str) -> dict:
     require(data.get("timestamps") or {}, "created", "activities", activity_id)
     check_not_negative(data, data.get("durations"), "activities", activity_id)
     normalize_timestamps(data, data.get("timestamps"), "activities", activity_id, zone)
+    survey = data.get("survey")
+    if isinstance(survey, dict):
+        normalize_timestamps(
+            data, survey, "activities", activity_id, zone, "survey", ("startTimestamp",)
+        )
     return activity
 
 
