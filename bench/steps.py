@@ -89,7 +89,7 @@ def night_run(simulator: SimulatorProcess, served: ServedWorld, database: Path) 
 
 
 def nightly_run(label: str, served: ServedWorld, database: Path) -> dict[str, Any]:
-    """`dialer-warehouse run --source ipscape`: wall, rows read per raw table, and the
+    """`dialer-warehouse run --source ipscape`: wall, rows loaded per raw table, and the
     seconds of each step as the runner logged them in `ops.runs` (`step_seconds`, e.g.
     {"load:ipscape": 1.2, "transform": 8.0, "export": 0.3}; None when not logged);
     start-up = wall minus the steps."""

@@ -35,7 +35,8 @@ def raw_counts(database: Path, tables: tuple[str, ...]) -> dict[str, int]:
 
 
 def rows_read(load_output: str) -> dict[str, int]:
-    """Rows read per ipSCAPE raw table, from the job's "Rows loaded this run" summary."""
+    """Rows loaded per ipSCAPE raw table (new, or re-read and changed), from the job's
+    "Rows loaded this run" summary."""
     return {
         table: int(read.replace(",", "")) for table, read, _new in SUMMARY_ROW.findall(load_output)
     }

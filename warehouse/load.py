@@ -40,7 +40,8 @@ DUCKDB_LOAD_SETTINGS = {"memory_limit": "96MB", "preserve_insertion_order": Fals
 class SourceLoad:
     """What one source's load did, per raw table.
 
-    `rows_by_table`: rows read and merged this run (a lag window re-reads rows);
+    `rows_by_table`: rows loaded this run (new, or re-read and changed: a re-read row the
+    warehouse holds as it is is not loaded again);
     `new_rows_by_table`: how many more rows the table holds than before the run;
     `changed`: whether the load added or altered any row (see `warehouse.changes`).
     """
@@ -121,19 +122,26 @@ def load_source(
         log.info("%s: finishing a load left pending by an earlier run", spec.name)
         pipeline.run(loader_file_format="parquet")
         note_raw_changed(location)  # not compared: rebuild the marts to be sure
-    before = table_row_counts(location, spec.dataset)
     problems, run = _extract(pipeline, spec, location, overrides or {})
     crash_if_wanted("normalize")
     normalized = pipeline.normalize()
-    before_load = _fingerprints_before(pipeline, normalized.loads_ids, location, spec)
+    read = {t: n for t, n in normalized.row_counts.items() if not t.startswith("_dlt")}
+    read = dict.fromkeys(pipeline.default_schema.data_table_names(), 0) | read
+    # a quiet night loads no row (re-read rows the warehouse holds as they are are left
+    # out): nothing to count or compare, only dlt's state, if anything, to load
+    rows_to_load = any(read.values())
+    if rows_to_load:
+        before = table_row_counts(location, spec.dataset)
+        before_load = _fingerprints_before(pipeline, normalized.loads_ids, location, spec)
     crash_if_wanted("load")
     pipeline.load()
-    changed = _changed(before_load, normalized.loads_ids, location, spec)
+    changed, new = False, dict.fromkeys(pipeline.default_schema.data_table_names(), 0)
+    if rows_to_load:
+        changed = _changed(before_load, normalized.loads_ids, location, spec)
+        after = table_row_counts(location, spec.dataset)
+        new = {table: after.get(table, 0) - before.get(table, 0) for table in after}
     if changed:
         note_raw_changed(location)
-    after = table_row_counts(location, spec.dataset)
-    read = {t: n for t, n in normalized.row_counts.items() if not t.startswith("_dlt")}
-    new = {table: after.get(table, 0) - before.get(table, 0) for table in after}
     problems += run.problems
     if problems:
         raise JobError(f"{spec.name}: " + "; ".join(problems))
@@ -184,8 +192,9 @@ def _extract(
         run = spec.build(location, overrides)
         selected = [name for name in run.source.resources if name not in left_out]
         source = run.source.with_resources(*selected)
-        if crash_wanted("extract"):
-            source.resources[selected[0]].add_map(_crash_on_first_page)
+        if crash_wanted("extract"):  # on the first item any resource yields
+            for name in selected:
+                source.resources[name].add_map(_crash_on_first_page)
         try:
             pipeline.extract(source, loader_file_format="parquet")
             return failures, run

@@ -35,7 +35,7 @@ alter table ops.runs add column if not exists step_seconds json
 
 @dataclass
 class RunRecord:
-    """What one run did, per source: rows read, rows new, records quarantined; and the
+    """What one run did, per source: rows loaded, rows new, records quarantined; and the
     wall seconds of each step it ran (`load:<source>`, `transform`, `export`)."""
 
     command: str

@@ -9,7 +9,8 @@ from warehouse.paths import WarehouseLocation
 
 
 def format_loads(loads: list[SourceLoad]) -> str:
-    """Per raw table: rows read and merged this run, and how many of them were new."""
+    """Per raw table: rows loaded this run (new, or re-read and changed), and how many of
+    them were new."""
     rows = [
         (
             f"{load.source}_raw.{table}",
@@ -20,8 +21,8 @@ def format_loads(loads: list[SourceLoad]) -> str:
         for table in sorted(set(load.rows_by_table) | set(load.new_rows_by_table))
     ]
     width = max([len(name) for name, _, _ in rows] + [len("raw table")])
-    lines = [f"  {'raw table':<{width}} {'read':>10} {'new':>10}"]
-    lines += [f"  {name:<{width}} {read:>10,} {new:>10,}" for name, read, new in rows]
+    lines = [f"  {'raw table':<{width}} {'loaded':>10} {'new':>10}"]
+    lines += [f"  {name:<{width}} {loaded:>10,} {new:>10,}" for name, loaded, new in rows]
     if len(lines) == 1:
         lines.append("  (no source loaded)")
     return "Rows loaded this run:\n" + "\n".join(lines)

@@ -6,9 +6,9 @@ costs a staging copy, a delete and an insert per row, and tells the transforms n
 A batch's rows whose cursor is not newer than the newest value loaded before this run
 (`horizon`) are compared with the stored rows of the same key in DuckDB, column by
 column; the ones equal in every column are dropped. A row is kept whenever equality
-cannot be told (a nested column with a value, a type the comparison refuses, no table
-yet): dropping is an optimisation, keeping is always correct (the merge replaces the
-row with itself).
+cannot be told (a nested value stored other than as DuckDB's JSON cast, a type the
+comparison refuses, no table yet): dropping is an optimisation, keeping is always
+correct (the merge replaces the row with itself).
 
 Grain: one batch (an Arrow table of one feed) at a time, from any window worker; the
 connection is opened on the first batch that has candidates (each thread reads through
@@ -80,6 +80,22 @@ class StoredRows:
         keep[same] = False
         return table.filter(pa.array(keep))
 
+    def holds_all(self, records: list[dict], table_name: str, key: str) -> bool:
+        """Whether the table holds every one of `records` (flat, named as its columns)
+        as it is: a small list re-read whole every run then needs no load."""
+        if not records:
+            return True
+        names = list(dict.fromkeys(name for record in records for name in record))
+        try:
+            table = pa.table({name: [record.get(name) for record in records] for name in names})
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # values of mixed types: load them
+            return False
+        stored = self._stored_columns(table_name)
+        if not stored or key not in stored or key not in table.column_names:
+            return False
+        rows = np.arange(table.num_rows)
+        return len(self._unchanged_rows(table, rows, table_name, key, stored)) == len(rows)
+
     def _unchanged_rows(
         self,
         candidates: pa.Table,
@@ -98,6 +114,7 @@ class StoredRows:
             for name in stored
             if name not in candidates.column_names and name not in DLT_COLUMNS
         ]
+        conditions += _key_range(candidates.column(key), f"t.{_quoted(key)}")
         query = (
             f"SELECT b.{ROW} FROM stored_rows_batch AS b "
             f"JOIN {_quoted(self.dataset)}.{_quoted(table_name)} AS t "
@@ -163,14 +180,30 @@ def tables_holding_rows(
         }
 
 
+def _key_range(keys: pa.ChunkedArray, column: str) -> list[str]:
+    """For integer keys, the batch's key range as constants: DuckDB then skips the row
+    groups of the stored table outside it (a night's re-read keys are its newest)."""
+    if not pa.types.is_integer(keys.type):
+        return []
+    extremes = pc.min_max(keys)
+    low, high = extremes["min"].as_py(), extremes["max"].as_py()
+    if low is None or high is None:
+        return []
+    return [f"{column} BETWEEN {int(low)} AND {int(high)}"]
+
+
 def _same(name: str, arrow_type: pa.DataType, stored_type: str | None) -> str:
     """SQL that holds when the batch's and the stored value of `name` are equal."""
     column = _quoted(name)
     if stored_type is None:  # a column the table does not have yet
         return f"b.{column} IS NULL"
-    if pa.types.is_nested(arrow_type) or stored_type.upper() == "JSON":
-        # nested values are stored as JSON text: equal only when both are absent
-        return f"(b.{column} IS NULL AND t.{column} IS NULL)"
+    if stored_type.upper() == "JSON":
+        # a nested value was stored as DuckDB's JSON text of it (the load casts it): the
+        # same cast of the batch's value is the same text when the value is the same
+        # (stored otherwise, e.g. by dlt's normalizer, it differs and the row is kept)
+        return f"b.{column}::JSON IS NOT DISTINCT FROM t.{column}"
+    if pa.types.is_nested(arrow_type):
+        return "false"  # a nested value where the table holds a scalar: keep the row
     return f"b.{column} IS NOT DISTINCT FROM t.{column}"
 
 

@@ -34,6 +34,7 @@ from sources.common.arrow_feed import (
     dlt_items,
     extract_context,
     fixed_records,
+    flat_record,
     landed_items,
 )
 from sources.common.arrow_pages import ParsedPage, page_served_at
@@ -209,14 +210,28 @@ def ipscape(
         if records:
             yield records
 
+    def if_changed(pages: Iterator[list[dict]], table: str, key: str) -> Iterator[list[dict]]:
+        """A small list, read whole every run, loaded only when a record differs from
+        the row the warehouse holds (a merge of an unchanged list costs a quiet night a
+        staging table and two load jobs per list)."""
+        kept = [page for page in pages if page]
+        records = [flat_record(record) for page in kept for record in page]
+        with stored.open_for_feed():
+            if stored.holds_all(records, table, key):
+                return
+        yield from kept
+
     def lead_lists() -> Iterator[list[dict]]:
-        yield from fixed_pages(client.pages(LEAD_LISTS_PATH), fix_lead_list, timezone, quarantine)
+        pages = fixed_pages(client.pages(LEAD_LISTS_PATH), fix_lead_list, timezone, quarantine)
+        yield from if_changed(pages, "lead_lists", "id")
 
     def campaigns() -> Iterator[list[dict]]:
-        yield from fixed_pages(client.campaign_pages(), check_campaign, timezone, quarantine)
+        pages = fixed_pages(client.campaign_pages(), check_campaign, timezone, quarantine)
+        yield from if_changed(pages, "campaigns", "campaign_id")
 
     def users() -> Iterator[list[dict]]:
-        yield from fixed_pages(client.pages(USERS_PATH), check_user, timezone, quarantine)
+        pages = fixed_pages(client.pages(USERS_PATH), check_user, timezone, quarantine)
+        yield from if_changed(pages, "users", "user_id")
 
     merge = {"write_disposition": "merge"}
     holding_rows = tables_holding_rows(warehouse, warehouse_dataset, ONCE_A_RUN_TABLES)

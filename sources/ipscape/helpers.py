@@ -12,7 +12,7 @@ from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 
 from sources.common.arrow_pages import ArrowPagesClient, PageShape, ParsedPage
 from sources.common.rate_limiter import RateLimiter
-from sources.common.rest import CheckedRESTClient, json_of
+from sources.common.rest import CheckedRESTClient, SharedHttp, json_of
 from sources.common.timestamps import (
     BadRecordError,
     format_filter_timestamp,
@@ -40,15 +40,16 @@ class IpscapeClient:
         self.timezone = timezone
         self._auth = BearerTokenAuth(api_token)
         self._limiter = limiter
+        self._http = SharedHttp()
         self._rest = self._client()
         self._local = threading.local()
 
     def _client(self, shape: PageShape | None = None) -> CheckedRESTClient:
+        settings = {"base_url": self.api_root, "auth": self._auth, "limiter": self._limiter}
+        settings |= self._http.client_settings()
         if shape is None:
-            return CheckedRESTClient(base_url=self.api_root, auth=self._auth, limiter=self._limiter)
-        return ArrowPagesClient(
-            base_url=self.api_root, auth=self._auth, limiter=self._limiter, shape=shape
-        )
+            return CheckedRESTClient(**settings)
+        return ArrowPagesClient(**settings, shape=shape)
 
     def window_pages(
         self, path: str, shape: PageShape, params: dict[str, Any] | None = None
