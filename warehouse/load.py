@@ -206,6 +206,8 @@ def _extract(
             left_out.extend(group)
             reason = str(explain(error, spec.name, spec.credential_settings))
             failures.append(reason.removeprefix(f"{spec.name}: "))
+        finally:
+            run.close()
 
 
 def _crash_on_first_page(page: object) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,13 @@ class SourceRun:
 
     source: DltSource
     problems: list[str] = field(default_factory=list)
+    # what must be stopped once the extraction is over, however it ended (feeds the
+    # source started ahead in the background)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
 
 
 @dataclass(frozen=True)
@@ -64,13 +72,18 @@ class SourceSpec:
 def _ipscape(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:
     from sources.ipscape import ipscape
 
+    # files a run left behind (a feed fetched ahead that was never taken) go: one run at
+    # a time holds the warehouse, and this one has written nothing there yet
+    shutil.rmtree(location.landing_dir, ignore_errors=True)
     location.landing_dir.mkdir(parents=True, exist_ok=True)
+    closers: list[Callable[[], None]] = []
     settings = {
         "warehouse": str(location.database),
         "warehouse_dataset": "ipscape_raw",
         "landing_dir": str(location.landing_dir),
+        "closers": closers,
     }
-    return SourceRun(ipscape(**(settings | overrides)))
+    return SourceRun(ipscape(**(settings | overrides)), closers=closers)
 
 
 def _qvoice(location: WarehouseLocation, overrides: dict[str, Any]) -> SourceRun:

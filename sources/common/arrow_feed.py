@@ -17,7 +17,6 @@ which dlt's normalizer loads with variant columns for the odd values.
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -81,6 +80,7 @@ class FeedRun:
 
     def __post_init__(self) -> None:
         self.files = FeedFiles(self.landing, self.checks.resource, self.cursor)
+        self.cancelled = threading.Event()  # set: the walks stop at their next page
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self._lock = threading.Lock()
@@ -137,6 +137,8 @@ def landed_items(pages: Iterable[ParsedPage], run: FeedRun) -> Iterator[LandedFi
     """The walk's pages as record lists, and the Parquet files that the batches it
     filled finished (run in the walk's worker; `dlt_items` finishes the feed)."""
     for page in pages:
+        if run.cancelled.is_set():
+            return
         if page.row_count == 0:
             continue
         if page.table is None or not _fits(page.table, run.columns):
@@ -161,19 +163,21 @@ def _first_records(records: list[dict], run: FeedRun) -> list[dict]:
     return [record for record, is_first in zip(fixed, first, strict=True) if is_first]
 
 
-def dlt_items(items: Iterable[LandedFile | list[dict]], run: FeedRun) -> Iterator[object]:
+def finished_feed(items: Iterable[LandedFile | list[dict]], run: FeedRun) -> Iterator[object]:
+    """The walks' items, then (once every walk is done) the rest of the feed."""
+    yield from items
+    if not run.cancelled.is_set():
+        yield from run.finish()
+
+
+def dlt_items(items: Iterable[LandedFile | list[dict]]) -> Iterator[object]:
     """What the resource yields to dlt: each finished file imported as it is (its edge
-    rows as the item dlt's incremental and schema see), record lists as they are; once
-    the walks are done, the rest of the feed."""
-    for item in itertools.chain(items, _finished(run)):
+    rows as the item dlt's incremental and schema see), record lists as they are."""
+    for item in items:
         if isinstance(item, LandedFile):
             yield dlt.mark.with_file_import(str(item.path), "parquet", item.rows, hints=item.edges)
         else:
             yield item
-
-
-def _finished(run: FeedRun) -> Iterator[LandedFile]:
-    yield from run.finish()
 
 
 def fixed_records(
@@ -222,12 +226,12 @@ def _concatenated(tables: list[pa.Table]) -> Iterator[pa.Table]:
 
 def extract_context(table: str) -> tuple[TTableSchemaColumns, str, DestinationCapabilitiesContext]:
     """Read in the extracting thread when a feed starts: the raw table's columns (the
-    pipeline schema's once it has the table, else the resource's hints), this package's
-    load id, and the destination's capabilities."""
+    pipeline schema's once it has the table, else the hints of the resource of that
+    name), this package's load id, and the destination's capabilities."""
     schema = dlt.current.source_schema()
     if table in schema.tables:
         columns = schema.get_table_columns(table)
     else:
-        columns = dlt.current.resource().compute_table_schema()["columns"]
+        columns = dlt.current.source().resources[table].compute_table_schema()["columns"]
     load_id = dlt.current.load_package_state()["load_id"]
     return columns, load_id, Container()[DestinationCapabilitiesContext]

@@ -10,16 +10,16 @@ cannot be told (a nested value stored other than as DuckDB's JSON cast, a type t
 comparison refuses, no table yet): dropping is an optimisation, keeping is always
 correct (the merge replaces the row with itself).
 
-Grain: one batch (an Arrow table of one feed) at a time, from any window worker; the
-connection is opened on the first batch that has candidates (each thread reads through
-a cursor of its own) and closed when the feed is done.
+Grain: one batch (an Arrow table of one feed) at a time, from any window worker of any
+feed. One connection serves a whole extraction: opened on the first batch that has
+candidates, each thread reading through a cursor of its own, and closed by `close` once
+the extraction is over (connections opened and closed by several feeds at once raced
+inside DuckDB: "Unique file handle conflict").
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -43,21 +43,17 @@ class StoredRows:
         self._columns: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
 
-    @contextmanager
-    def open_for_feed(self) -> Iterator[StoredRows]:
-        """Close the connection (if one was opened) when the feed is done: the load opens
-        the file with settings of its own."""
-        try:
-            yield self
-        finally:
-            with self._lock:
-                for cursor in self._cursors.values():
-                    cursor.close()
-                if self._connection is not None:
-                    self._connection.close()
-                self._connection = None
-                self._cursors.clear()
-                self._columns.clear()
+    def close(self) -> None:
+        """Close the connection, if one was opened: the load opens the file with settings
+        of its own. Reading again opens a new one."""
+        with self._lock:
+            for cursor in self._cursors.values():
+                cursor.close()
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = None
+            self._cursors.clear()
+            self._columns.clear()
 
     def changed(
         self, table: pa.Table, table_name: str, key: str, cursor: str, horizon: datetime | None
@@ -147,7 +143,7 @@ class StoredRows:
             return self._columns.setdefault(table_name, columns)
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor on the warehouse (one connection for the feed)."""
+        """This thread's cursor on the warehouse (one connection for the extraction)."""
         thread = threading.get_ident()
         with self._lock:
             if self._connection is None:

@@ -18,35 +18,22 @@ range cut into windows of `window_days` fetched `concurrency` at a time
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import dlt
-import pyarrow as pa
 from dlt.sources import DltResource
 
-from sources.common.arrow_feed import (
-    Batch,
-    FeedRun,
-    dlt_items,
-    extract_context,
-    fixed_records,
-    flat_record,
-    landed_items,
-)
-from sources.common.arrow_pages import ParsedPage, page_served_at
+from sources.common.arrow_feed import Batch, fixed_records, flat_record
 from sources.common.quarantine import Quarantine
 from sources.common.rate_limiter import RateLimiter
 from sources.common.seen_keys import SeenKeys
 from sources.common.stored_rows import StoredRows, tables_holding_rows
 from sources.common.timestamps import backfill_start
-from sources.common.windows import Window, windowed_pages
 from sources.ipscape import columns
-from sources.ipscape.feeds import ACTIVITIES, DIALLER_ATTEMPTS, LEADS, ArrowFeed
-from sources.ipscape.helpers import IpscapeClient, window_params
+from sources.ipscape.cursor_feeds import CursorFeeds, Position
+from sources.ipscape.feeds import ACTIVITIES, DIALLER_ATTEMPTS, LEADS
+from sources.ipscape.helpers import IpscapeClient
 from sources.ipscape.records import check_campaign, check_user, fix_lead, fix_lead_list, fixed_pages
 from sources.ipscape.settings import (
     DEFAULT_BACKFILL_DAYS,
@@ -78,6 +65,7 @@ def ipscape(
     warehouse: str | None = None,
     warehouse_dataset: str = "ipscape_raw",
     landing_dir: str | None = None,
+    closers: list[Callable[[], None]] | None = None,
 ) -> list[DltResource]:
     """All ipSCAPE feeds the warehouse reads.
 
@@ -99,6 +87,8 @@ def ipscape(
         landing_dir: Where the cursor feeds write their Parquet files until dlt imports
             them (set by the job: beside its pipelines, so dlt links them instead of
             copying); the system's temporary folder by default.
+        closers: Where the source puts what must be called once the extraction is over,
+            however it ended (it stops the feeds it started ahead).
     """
     if concurrency < 1 or window_days <= 0:
         raise ValueError("ipscape: concurrency must be at least 1 and window_days positive")
@@ -118,57 +108,30 @@ def ipscape(
     leads_touched = TouchedLeads()
     stored = StoredRows(warehouse, warehouse_dataset)
 
-    def batches(
-        feed: ArrowFeed,
-        cursor: dlt.sources.incremental,
-        on_batch: Callable[[Batch], None] | None = None,
-    ) -> Iterator[object]:
-        table = feed.checks.resource
-        horizon = newest_before_run(cursor)
-        columns, load_id, caps = extract_context(table)
-        landing = Path(tempfile.mkdtemp(prefix=f"{table}.", dir=landing_dir))
+    def touched_leads(position: Position) -> Callable[[Batch], None]:
+        """Collects the leads of the attempts dialled after the newest loaded before."""
 
-        def unchanged(batch: pa.Table) -> pa.Table:
-            return stored.changed(batch, table, feed.checks.key.name, feed.cursor, horizon)
+        def touched(batch: Batch) -> None:
+            leads_touched.add(lead_ids_dialled_after(batch, position.newest))
 
-        run = FeedRun(
-            feed.checks,
-            feed.cursor,
-            feed.fix,
-            timezone,
-            quarantine,
-            seen[table],
-            columns,
-            landing,
-            load_id,
-            caps,
-            unchanged=unchanged,
-            on_batch=on_batch,
-        )
+        return touched
 
-        def walk(span: Window) -> Iterator[ParsedPage]:
-            params = window_params(feed.filter_prefix, span[0], span[1])
-            return client.window_pages(feed.path, feed.shape, params)
-
-        items = windowed_pages(
-            cursor.start_value,
-            window,
-            walk,
-            concurrency,
-            served_at=page_served_at,
-            process=lambda pages: landed_items(pages, run),
-        )
-        try:
-            with stored.open_for_feed():
-                yield from dlt_items(items, run)
-        finally:  # dlt has linked every file it imported into its package
-            shutil.rmtree(landing, ignore_errors=True)
-
-    def newest_before_run(cursor: dlt.sources.incremental) -> datetime | None:
-        """The state's own newest value (`last_value` is moved back by the lag); None
-        before the first run."""
-        newest = cursor.get_state().get("last_value")
-        return None if newest == initial else newest
+    cursor_feeds = CursorFeeds(
+        feeds=(LEADS, DIALLER_ATTEMPTS, ACTIVITIES),
+        client=client,
+        zone=timezone,
+        quarantine=quarantine,
+        seen=seen,
+        initial=initial,
+        lag_seconds=lag_seconds,
+        window=window,
+        concurrency=concurrency,
+        stored=stored,
+        landing_dir=landing_dir,
+        batch_observers={"dialler_attempts": touched_leads},
+    )
+    if closers is not None:  # the feeds first: they read through `stored`
+        closers += [cursor_feeds.close, stored.close]
 
     # Cursors keep no boundary hashes (primary_key=()): the merge on the table's key
     # already drops re-read records.
@@ -178,26 +141,21 @@ def ipscape(
             LEADS.cursor, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        yield from batches(LEADS, created)
+        yield from cursor_feeds.dlt_items(LEADS, created)
 
     def dialler_attempts(
         dialled: dlt.sources.incremental[datetime] = dlt.sources.incremental(
             DIALLER_ATTEMPTS.cursor, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        newer_than = newest_before_run(dialled)
-
-        def touched(batch: Batch) -> None:
-            leads_touched.add(lead_ids_dialled_after(batch, newer_than))
-
-        yield from batches(DIALLER_ATTEMPTS, dialled, touched)
+        yield from cursor_feeds.dlt_items(DIALLER_ATTEMPTS, dialled)
 
     def activities(
         created: dlt.sources.incremental[datetime] = dlt.sources.incremental(
             ACTIVITIES.cursor, initial_value=initial, lag=lag_seconds, primary_key=()
         ),
     ) -> Iterator[object]:
-        yield from batches(ACTIVITIES, created)
+        yield from cursor_feeds.dlt_items(ACTIVITIES, created)
 
     def lead_refresh() -> Iterator[list[dict]]:
         """Re-read the leads that attempts new this run touched (one GET per lead);
@@ -216,20 +174,21 @@ def ipscape(
         staging table and two load jobs per list)."""
         kept = [page for page in pages if page]
         records = [flat_record(record) for page in kept for record in page]
-        with stored.open_for_feed():
-            if stored.holds_all(records, table, key):
-                return
-        yield from kept
+        if not stored.holds_all(records, table, key):
+            yield from kept
 
     def lead_lists() -> Iterator[list[dict]]:
+        cursor_feeds.start()
         pages = fixed_pages(client.pages(LEAD_LISTS_PATH), fix_lead_list, timezone, quarantine)
         yield from if_changed(pages, "lead_lists", "id")
 
     def campaigns() -> Iterator[list[dict]]:
+        cursor_feeds.start()
         pages = fixed_pages(client.campaign_pages(), check_campaign, timezone, quarantine)
         yield from if_changed(pages, "campaigns", "campaign_id")
 
     def users() -> Iterator[list[dict]]:
+        cursor_feeds.start()
         pages = fixed_pages(client.pages(USERS_PATH), check_user, timezone, quarantine)
         yield from if_changed(pages, "users", "user_id")
 
