@@ -17,6 +17,7 @@ import pytest
 
 from simulator import IpscapeWorld, SimulatorConfig, SimulatorServer
 from tests.support import configure_ipscape, query, run_cli
+from warehouse.paths import WarehouseLocation
 
 DIALLER = "/v3.0/calls/dialler"
 
@@ -28,16 +29,29 @@ class Night:
     steps: dict[str, float]
     export_mtimes: dict[str, int]
     new_rows: dict[str, int]
+    rows_loaded: dict[str, int]
+    landed_files: list[str]  # files the feeds wrote for dlt, left after the run
 
 
 def night(database: Path) -> Night:
     code, output = run_cli("run", "--warehouse", str(database))
     [row] = query(
-        database, "select step_seconds, rows_new from ops.runs order by started_at desc limit 1"
+        database,
+        "select step_seconds, rows_new, rows_loaded from ops.runs order by started_at desc limit 1",
     )
     exports = database.parent / "exports"
     mtimes = {path.name: path.stat().st_mtime_ns for path in sorted(exports.glob("*.parquet"))}
-    return Night(code, output, json.loads(row["step_seconds"]), mtimes, json.loads(row["rows_new"]))
+    landing = WarehouseLocation(database).landing_dir
+    landed = sorted(str(path) for path in landing.rglob("*") if path.is_file())
+    return Night(
+        code,
+        output,
+        json.loads(row["step_seconds"]),
+        mtimes,
+        json.loads(row["rows_new"]),
+        json.loads(row["rows_loaded"]),
+        landed,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +98,21 @@ def test_a_quiet_night_neither_rebuilds_nor_exports(nights: dict) -> None:
         assert quiet.export_mtimes == nights[before].export_mtimes
         assert set(quiet.new_rows.values()) == {0}
         assert "Nothing new" in quiet.output
+
+
+def test_a_quiet_night_loads_no_row_again(nights: dict) -> None:
+    # the lag window's rows come back as they were stored: none is loaded again
+    for name in ("quiet", "quiet_again"):
+        assert nights[name].rows_loaded == {"ipscape": 0}, nights[name].rows_loaded
+
+
+def test_a_changed_row_is_the_only_row_loaded(nights: dict) -> None:
+    assert nights["changed"].rows_loaded == {"ipscape": 1}
+
+
+def test_no_night_leaves_files_behind(nights: dict) -> None:
+    for name in ("first", "quiet", "changed", "quiet_again"):
+        assert nights[name].landed_files == [], name
 
 
 def test_a_changed_row_without_new_rows_rebuilds_and_exports(nights: dict) -> None:
