@@ -65,6 +65,13 @@ class Gateway:
             return
         path = scope["path"]
         self._request_log.record(scope["method"], path, scope["query_string"].decode("latin-1"))
+        try:
+            await self._answer(scope, receive, send)
+        finally:
+            self._request_log.answered()
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"]
         vendor = self._vendor(path)
         send = _with_date_header(send, vendor.clock if vendor else None)
         api_path = path[len(vendor.api_root) :] if vendor else path

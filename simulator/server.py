@@ -139,6 +139,12 @@ class SimulatorServer:
         """Every request received so far: (method, path, query), oldest first."""
         return self._request_log.entries()
 
+    @property
+    def most_requests_in_flight(self) -> int:
+        """The most requests answered at once since the server started or
+        `clear_requests` was last called."""
+        return self._request_log.most_in_flight
+
     def clear_requests(self) -> None:
         self._request_log.clear()
 

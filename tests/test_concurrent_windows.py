@@ -2,8 +2,10 @@
 sequential cursor walk loads, and leaves exactly the same incremental state.
 
 Two warehouses over one simulated tenant (20 days, pages of 25 items, so every window
-has several pages): one loaded with `concurrency = 1`, one with 4 workers over windows
-of one day; then a second night on both after the clock moved a day.
+has several pages, each answered 10 ms late, so walks overlap): one loaded with
+`concurrency = 1`, one with 4 workers over windows of one day; then a second night on
+both after the clock moved a day. However many feeds run at once, the vendor never has
+more than `concurrency` of the source's requests in flight.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ def raw_rows(database: Path, table: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    config = SimulatorConfig.for_days(20, attempts_per_campaign_day=12, page_size=25)
+    config = SimulatorConfig.for_days(
+        20, attempts_per_campaign_day=12, page_size=25, page_delay_seconds=0.01
+    )
     world = IpscapeWorld(config)
     root = tmp_path_factory.mktemp("windows")
     result: dict[str, dict] = {walk: {} for walk in WALKS}
@@ -59,6 +63,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
                 code, output = run_cli("load", "--source", "ipscape", "--warehouse", str(database))
                 result[walk][night] = {
                     "code": code,
+                    "most_in_flight": server.most_requests_in_flight,
                     "output": output,
                     "state": incremental_states(database),
                     "rows": {table: raw_rows(database, table) for table in TABLES},
@@ -97,6 +102,12 @@ def test_windows_load_the_rows_of_the_sequential_walk(loaded: dict, night: str, 
     sequential = loaded["sequential"][night]["rows"][table]
     assert loaded["windowed"][night]["rows"][table] == sequential
     assert sequential
+
+
+@pytest.mark.parametrize("night", ["backfill", "next_night"])
+def test_requests_in_flight_never_exceed_the_concurrency(loaded: dict, night: str) -> None:
+    in_flight = {walk: loaded[walk][night]["most_in_flight"] for walk in WALKS}
+    assert in_flight == {walk: int(concurrency) for walk, concurrency in WALKS.items()}
 
 
 def test_the_backfill_was_cut_into_windows(loaded: dict) -> None:

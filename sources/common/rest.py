@@ -7,6 +7,8 @@ UnexpectedPayload naming the request and quoting the start of the body.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 from urllib.parse import urlparse
 
@@ -71,26 +73,31 @@ def read_environment_once(session: requests.Session, url: str) -> None:
 
 class CheckedRESTClient(RESTClient):
     """Pages must be JSON objects holding a list under the data key (`data_selector`,
-        one key); with `accept_bare_list`, a bare JSON array is a page too. A `limiter`, when
-    given, is acquired before every request this client sends."""
+    one key); with `accept_bare_list`, a bare JSON array is a page too. A `limiter`, when
+    given, is acquired before every request this client sends; `in_flight`, when given,
+    is held while a request is sent and its answer read (retries included), so clients
+    sharing it never have more requests at the vendor than its slots."""
 
     def __init__(
         self,
         *args: Any,
         accept_bare_list: bool = False,
         limiter: RateLimiter | None = None,
+        in_flight: threading.Semaphore | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.accept_bare_list = accept_bare_list
         self.limiter = limiter
+        self.in_flight = in_flight or contextlib.nullcontext()
         read_environment_once(self.session, self.base_url)
 
     def _send_request(self, request: Request, **kwargs: Any) -> Response:
-        if self.limiter is not None:
-            self.limiter.acquire()
         try:
-            return super()._send_request(request, **kwargs)
+            with self.in_flight:
+                if self.limiter is not None:
+                    self.limiter.acquire()
+                return super()._send_request(request, **kwargs)
         except requests.RequestException as error:
             # a body that stalls fails while being read, with no request attached:
             # attach it, so the failure can name its endpoint

@@ -12,8 +12,9 @@ already loaded, so late hang-ups and wrap-ups are picked up; merge on the primar
 keeps a re-read record from being duplicated. Timestamps are stored in UTC.
 
 The three cursor feeds are read as Arrow tables (`sources.common.arrow_pages`), their
-range cut into windows of `window_days` fetched `concurrency` at a time
-(`sources.common.windows`); with `concurrency = 1` a feed is one sequential walk.
+range cut into windows of `window_days` fetched concurrently (`sources.common.windows`),
+all three at once (`cursor_feeds`); whatever runs, the source never has more than
+`concurrency` requests in flight. With `concurrency = 1` a feed is one sequential walk.
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ def ipscape(
             `start_date`.
         start_date: First backfill start (`YYYY-MM-DD`, local midnight); default 30 days ago.
         lag_days: Days re-read back from the newest loaded record, for late updates.
-        concurrency: Requests in flight at once (time windows of a feed, lead re-reads);
-            1 reads each feed as one sequential walk.
+        concurrency: Requests in flight at once, all feeds together (time windows of a
+            feed, lead re-reads); 1 reads each feed as one sequential walk.
         window_days: Length of the time windows a feed's range is cut into.
         max_requests_per_minute: The tenant's rate limit, shared by all requests; none by
             default.
@@ -97,7 +98,7 @@ def ipscape(
         if max_requests_per_minute
         else None
     )
-    client = IpscapeClient(base_url, api_token, timezone, limiter)
+    client = IpscapeClient(base_url, api_token, timezone, limiter, concurrency)
     quarantine = Quarantine()
     initial = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     lag_seconds = lag_days * SECONDS_PER_DAY

@@ -26,7 +26,8 @@ class IpscapeClient:
     """The ipSCAPE API of one run: bearer token, base URL at the `/platform-api` root.
 
     Concurrent window walks and lead reads each get their own RESTClient (one HTTP
-    session per thread); all share one rate limiter when the tenant has a limit.
+    session per thread); all share one rate limiter when the tenant has a limit, and
+    `concurrency` slots: never more requests in flight at once, whichever feeds run.
     """
 
     def __init__(
@@ -35,17 +36,24 @@ class IpscapeClient:
         api_token: str,
         timezone: str,
         limiter: RateLimiter | None = None,
+        concurrency: int = 1,
     ) -> None:
         self.api_root = base_url.rstrip("/")
         self.timezone = timezone
         self._auth = BearerTokenAuth(api_token)
         self._limiter = limiter
+        self._in_flight = threading.BoundedSemaphore(concurrency)
         self._http = SharedHttp()
         self._rest = self._client()
         self._local = threading.local()
 
     def _client(self, shape: PageShape | None = None) -> CheckedRESTClient:
-        settings = {"base_url": self.api_root, "auth": self._auth, "limiter": self._limiter}
+        settings = {
+            "base_url": self.api_root,
+            "auth": self._auth,
+            "limiter": self._limiter,
+            "in_flight": self._in_flight,
+        }
         settings |= self._http.client_settings()
         if shape is None:
             return CheckedRESTClient(**settings)
