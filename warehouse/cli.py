@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from warehouse.process_memory import keep_pandas_unloaded
+
+    keep_pandas_unloaded()
     use_project_config()
     stdout, stderr = RedactingStream(sys.stdout, []), RedactingStream(sys.stderr, [])
     sys.stdout, sys.stderr = stdout, stderr
