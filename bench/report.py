@@ -144,7 +144,7 @@ def _breakdown(results: dict[str, Any]) -> list[str]:
     lines = [_steps_line("night run", steps["night"]), _steps_line("no-op run", steps["noop"])]
     night = steps["night"]
     lines.append(
-        f"incremental night rows loaded: {night['rows_read'] or '-'}; new: {night['rows_new']} "
+        f"incremental night rows loaded: {night['rows_loaded'] or '-'}; new: {night['rows_new']} "
         f"(expected {night['new_rows_expected']:,} new attempts and activities)"
     )
     latency = steps["latency"]

@@ -13,7 +13,7 @@ from typing import Any
 from bench.job import job_env, run_job
 from bench.processes import PROJECT_ROOT, run_measured
 from bench.simulator_process import ServedWorld, SimulatorProcess
-from bench.warehouse_facts import incremental_state, newest_step_seconds, raw_counts, rows_read
+from bench.warehouse_facts import incremental_state, newest_step_seconds, raw_counts, rows_loaded
 from bench.worlds import MAIN_DAYS, every_zone_at_midnight
 
 CALL_TABLES = ("dialler_attempts", "activities")
@@ -98,7 +98,7 @@ def nightly_run(label: str, served: ServedWorld, database: Path) -> dict[str, An
     figures: dict[str, Any] = {
         "wall_s": measured.wall_s,
         "peak_rss_mb": measured.peak_rss_mb,
-        "rows_read": rows_read(measured.stdout),
+        "rows_loaded": rows_loaded(measured.stdout),
         "step_seconds": steps,
     }
     if steps is not None:

@@ -34,7 +34,7 @@ def raw_counts(database: Path, tables: tuple[str, ...]) -> dict[str, int]:
     return counts
 
 
-def rows_read(load_output: str) -> dict[str, int]:
+def rows_loaded(load_output: str) -> dict[str, int]:
     """Rows loaded per ipSCAPE raw table (new, or re-read and changed), from the job's
     "Rows loaded this run" summary."""
     return {
