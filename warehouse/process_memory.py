@@ -1,5 +1,6 @@
-"""How the loading process allocates memory, set once a load starts: peak RSS must not
-grow with the data (issue 6: ≤ 400 MB at 1,000,000 attempts and activities)."""
+"""How the job's process uses memory: peak RSS must not grow with the data (issue 6:
+≤ 400 MB at 1,000,000 attempts and activities). The allocators are set once a load
+starts; pandas is kept out of the process from the command line on."""
 
 from __future__ import annotations
 
