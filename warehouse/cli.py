@@ -95,9 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from warehouse.process_memory import keep_pandas_unloaded
+    from warehouse.process_memory import pandas_kept_out
 
-    keep_pandas_unloaded()
+    with pandas_kept_out():
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     use_project_config()
     stdout, stderr = RedactingStream(sys.stdout, []), RedactingStream(sys.stderr, [])
     sys.stdout, sys.stderr = stdout, stderr

@@ -1,12 +1,14 @@
 """How the job's process uses memory: peak RSS must not grow with the data (issue 6:
 ≤ 400 MB at 1,000,000 attempts and activities). The allocators are set once a load
-starts; pandas is kept out of the process from the command line on."""
+starts; pandas is kept out while a command runs."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import sys
+from collections.abc import Iterator
 
 import pyarrow
 
@@ -41,15 +43,22 @@ class _PandasHidden:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 
 
-def keep_pandas_unloaded() -> None:
-    """pyarrow imports pandas, when it is installed, the first time it turns a Python
-    value into Arrow (`pa.scalar`, `pa.array`), only to check whether the value is a
-    pandas object: 0.35 s and 76 MB of RSS (a fifth of a backfill's peak) for a library
-    the job never uses. The job's process answers for pandas as Python does for a
-    module that is not installed (pyarrow, dlt and DuckDB all treat it as optional),
-    unless something imported it already; analysts' sessions, which do not run the
-    job, are not concerned."""
-    if "pandas" not in sys.modules and not any(
-        isinstance(finder, _PandasHidden) for finder in sys.meta_path
-    ):
-        sys.meta_path.insert(0, _PandasHidden())
+@contextlib.contextmanager
+def pandas_kept_out() -> Iterator[None]:
+    """While a command runs, pandas answers imports as a module that is not installed.
+
+    pyarrow imports pandas, when it is installed, the first time it turns a Python value
+    into Arrow (`pa.scalar`, `pa.array`), only to check whether the value is a pandas
+    object: 0.35 s and 76 MB of RSS (a fifth of a backfill's peak) for a library the job
+    never uses (pyarrow, dlt and DuckDB all treat it as optional). Nothing changes when
+    pandas was imported before. Afterwards pandas imports again, though pyarrow, in a
+    process that embeds the command, remembers that it found none."""
+    if "pandas" in sys.modules:
+        yield
+        return
+    finder = _PandasHidden()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
