@@ -125,11 +125,11 @@ def load_source(
     problems, run = _extract(pipeline, spec, location, overrides or {})
     crash_if_wanted("normalize")
     normalized = pipeline.normalize()
-    read = {t: n for t, n in normalized.row_counts.items() if not t.startswith("_dlt")}
-    read = dict.fromkeys(pipeline.default_schema.data_table_names(), 0) | read
+    loaded = {t: n for t, n in normalized.row_counts.items() if not t.startswith("_dlt")}
+    loaded = dict.fromkeys(pipeline.default_schema.data_table_names(), 0) | loaded
     # a quiet night loads no row (re-read rows the warehouse holds as they are are left
     # out): nothing to count or compare, only dlt's state, if anything, to load
-    rows_to_load = any(read.values())
+    rows_to_load = any(loaded.values())
     if rows_to_load:
         before = table_row_counts(location, spec.dataset)
         before_load = _fingerprints_before(pipeline, normalized.loads_ids, location, spec)
@@ -145,7 +145,7 @@ def load_source(
     problems += run.problems
     if problems:
         raise JobError(f"{spec.name}: " + "; ".join(problems))
-    return SourceLoad(spec.name, read, new, changed)
+    return SourceLoad(spec.name, loaded, new, changed)
 
 
 def _fingerprints_before(

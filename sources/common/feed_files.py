@@ -135,19 +135,13 @@ def fitted_to(table: pa.Table, schema: pa.Schema) -> pa.Table | None:
         return table
     if set(table.column_names) - set(schema.names):
         return None
-    columns = []
     for field in schema:
         if field.name not in table.column_names:
-            columns.append(pa.nulls(table.num_rows, type=field.type))
-            continue
-        column = table.column(field.name)
-        if not column.type.equals(field.type):
-            try:
-                column = column.cast(field.type)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-                return None
-        columns.append(column)
-    return pa.Table.from_arrays(columns, schema=schema)
+            table = table.append_column(field, pa.nulls(table.num_rows, type=field.type))
+    try:
+        return table.select(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
 
 
 def _grown(old: pa.Schema, new: pa.Schema) -> pa.Schema | None:
