@@ -38,7 +38,6 @@ from sources.cloudagent import columns
 from sources.cloudagent.callbacks import ParsedCallback, parse_callback
 from sources.cloudagent.client import CloudAgentClient, VendorError
 from sources.cloudagent.landing import CallbackLanding
-from sources.cloudagent.receiver import CALLBACK_PATH, callback_app
 from sources.cloudagent.records import shaped_row
 from sources.cloudagent.settings import (
     CAMPAIGN_ERRORS,
@@ -49,7 +48,6 @@ from sources.cloudagent.settings import (
     DIAL_STATUS_REQUESTS_PER_MINUTE,
 )
 from sources.cloudagent.windows import WindowBook
-from sources.common.background_server import BackgroundServer
 from sources.common.config_errors import SourceConfigError
 from sources.common.quarantine import Quarantine
 from sources.common.rate_limiter import RateLimiter
@@ -240,6 +238,11 @@ def _receiver(listen: str | None, landing: CallbackLanding, secret: str) -> Iter
     if not listen:
         yield None
         return
+    # uvicorn and Starlette are imported only when a receiver starts: every run imports
+    # this package (its errors are explained by name), most never serve a callback
+    from sources.cloudagent.receiver import CALLBACK_PATH, callback_app
+    from sources.common.background_server import BackgroundServer
+
     host, _, port = listen.rpartition(":")
     host = host or "127.0.0.1"
     with BackgroundServer(callback_app(landing, secret), host, int(port)) as server:

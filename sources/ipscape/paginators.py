@@ -11,10 +11,15 @@ from typing import Any
 from urllib.parse import urlparse
 
 from dlt.common import logger
+from dlt.common.jsonpath import TJsonPath, compile_path
 from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator, PageNumberPaginator
 from requests import Request, Response
 
 from sources.common.arrow_pages import ParsedPage
+
+# compiled once: jsonpath-ng builds its parser for every path it compiles (~1 ms), and a
+# backfill makes a paginator for each of its ~200 window walks
+NEXT_URI = compile_path("metadata.nextUri")
 
 
 class ApiRootLinkPaginator(JSONLinkPaginator):
@@ -24,7 +29,7 @@ class ApiRootLinkPaginator(JSONLinkPaginator):
     so a vendor bug cannot loop forever. Pages parsed to Arrow carry their link.
     """
 
-    def __init__(self, api_root: str, next_url_path: str = "metadata.nextUri") -> None:
+    def __init__(self, api_root: str, next_url_path: TJsonPath = NEXT_URI) -> None:
         super().__init__(next_url_path=next_url_path)
         self.api_root = api_root.rstrip("/")
         self._root_path = urlparse(self.api_root).path.rstrip("/")
