@@ -53,6 +53,7 @@ def summary(n: int, steps: dict[str, Any], wall_s: float) -> dict[str, Any]:
         "peak_rss_mb_small_n": small["peak_rss_mb"],
         "rss_growth_small_to_n": ratio(ours["peak_rss_mb"], small["peak_rss_mb"]),
         "noop_run_s": steps["noop"]["wall_s"],
+        "noop_runs_s": steps["noop"].get("walls_s"),
         "night_run_s": night["wall_s"],
         "night_load_s": night_steps.get("load:ipscape"),
         "transform_full_s": transform_full,
@@ -60,6 +61,7 @@ def summary(n: int, steps: dict[str, Any], wall_s: float) -> dict[str, Any]:
         "transform_incremental_share": ratio(night_steps.get("transform"), transform_full),
         "latency_backfill_sequential_s": latency["sequential"]["wall_s"],
         "latency_backfill_concurrent_s": latency["concurrent"]["wall_s"],
+        "latency_backfill_concurrent_runs_s": latency["concurrent"].get("walls_s"),
         "latency_backfill_speedup": latency["speedup"],
         "latency_state_equal": latency["state_equal"],
         "git_commit": commit,
@@ -141,13 +143,19 @@ def _steps_line(name: str, run: dict[str, Any]) -> str:
 
 def _breakdown(results: dict[str, Any]) -> list[str]:
     steps = results["steps"]
+    latency = steps["latency"]
     lines = [_steps_line("night run", steps["night"]), _steps_line("no-op run", steps["noop"])]
+    lines += [
+        f"{name} runs, the median stands (wall s, in order): "
+        + ", ".join(_number(wall, 2) for wall in run["walls_s"])
+        for name, run in (("no-op", steps["noop"]), ("latency concurrent", latency["concurrent"]))
+        if run.get("walls_s")
+    ]
     night = steps["night"]
     lines.append(
         f"incremental night rows loaded: {night['rows_loaded'] or '-'}; new: {night['rows_new']} "
         f"(expected {night['new_rows_expected']:,} new attempts and activities)"
     )
-    latency = steps["latency"]
     state = "equal" if latency["state_equal"] else f"DIFFERENT ({latency['state_differences']})"
     lines.append(f"latency backfills' incremental state: {state}")
     lines.append(f"commit {results['git_commit']}{' (dirty)' if results['git_dirty'] else ''}")
