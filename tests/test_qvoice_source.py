@@ -88,3 +88,23 @@ def test_wrong_account_is_refused_with_a_hint(tmp_path: Path, capsys) -> None:
     assert code == 1
     assert "HTTP 403" in err
     assert "SOURCES__QVOICE__ACCOUNT_ID" in err
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("SOURCES__QVOICE__CONCURRENCY", "0", "SOURCES__QVOICE__CONCURRENCY must be at least 1"),
+        ("SOURCES__QVOICE__WINDOW_DAYS", "0", "SOURCES__QVOICE__WINDOW_DAYS must be positive"),
+    ],
+)
+def test_unusable_window_settings_name_the_setting(
+    tmp_path: Path, capsys, setting: str, value: str, message: str
+) -> None:
+    config = QVoiceConfig.for_days(1)
+    code, err, _, database = load(tmp_path, config, capsys, **{setting: value})
+    assert code == 2, err
+    assert f"qvoice: {message}" in err
+    assert not database.exists() or not query(
+        database,
+        "select 1 from information_schema.tables where table_schema = 'qvoice_raw'",
+    )

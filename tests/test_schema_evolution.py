@@ -150,7 +150,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
         # a field never seen before
         attempt = dict(attempts[-1], recordingUrl=RECORDING_URL)
         server.faults.add(IPSCAPE_DIALLER, replace_body={"metadata": {}, "items": [attempt]})
-        dial = dict(history[-1], recording_url=RECORDING_URL)
+        # a dial of its own: the replaced page is one window's, and the other windows
+        # still serve every real dial as it is
+        dial = dict(history[-1], call_id="EVOLVE-QV-1", recording_url=RECORDING_URL)
         server.faults.add(QVOICE_HISTORY, replace_body={"data": [dial]})
         version = dict(delivered[0], leadId="EVOLVE-1", holdSeconds=12, recordingUrl=RECORDING_URL)
         post_callback(receiver.port, "evolution-new-field", version)
@@ -166,7 +168,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
         # a known field with another type
         attempt = dict(attempts[-2], phoneIndex="one")
         server.faults.add(IPSCAPE_DIALLER, replace_body={"metadata": {}, "items": [attempt]})
-        dial = dict(history[-2], agent_talk_time="12s")
+        dial = dict(history[-2], call_id="EVOLVE-QV-2", agent_talk_time="12s")
         server.faults.add(QVOICE_HISTORY, replace_body={"data": [dial]})
         version = dict(delivered[1], leadId="EVOLVE-2", holdSeconds="12s")
         post_callback(receiver.port, "evolution-type-change", version)

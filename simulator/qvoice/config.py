@@ -58,6 +58,9 @@ class QVoiceConfig(WorldConfig):
     """Share (0..1) of dispositions written in another case or with blanks."""
     dials_per_campaign_day: int = 30
     """Approximate dials per campaign and UTC day (08:00-20:00 UTC, plus 1-2 at night)."""
+    page_delay_seconds: float = 0.0
+    """Seconds every history page waits before it is answered (other requests are served
+    meanwhile), to simulate a distant portal."""
 
     RATE_FIELDS = ("late_update_rate", "unknown_status_rate", "messy_text_rate")
 
@@ -71,3 +74,5 @@ class QVoiceConfig(WorldConfig):
             raise ValueError("token_max_requests must be at least 1 (or None)")
         if self.dials_per_campaign_day < 1:
             raise ValueError("dials_per_campaign_day must be at least 1")
+        if self.page_delay_seconds < 0:
+            raise ValueError("page_delay_seconds must not be negative")

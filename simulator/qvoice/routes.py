@@ -8,6 +8,7 @@ every answer is added by the gateway from the world's clock.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -87,7 +88,13 @@ def _protected(world: QVoiceWorld, handler: Handler) -> Handler:
 
 
 def _history_handler(world: QVoiceWorld) -> Handler:
+    delay = world.config.page_delay_seconds
+
     def handle(request: Request) -> JSONResponse:
+        # a sync handler: Starlette runs it in a worker thread, so waiting holds up no
+        # other request
+        if delay:
+            time.sleep(delay)
         params = request.query_params
         try:
             query = history_query(params)

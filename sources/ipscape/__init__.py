@@ -26,6 +26,7 @@ import dlt
 from dlt.sources import DltResource
 
 from sources.common.arrow_feed import Batch, fixed_records, flat_record
+from sources.common.config_errors import check_window_settings
 from sources.common.quarantine import Quarantine
 from sources.common.rate_limiter import RateLimiter
 from sources.common.seen_keys import SeenKeys
@@ -91,8 +92,7 @@ def ipscape(
         closers: Where the source puts what must be called once the extraction is over,
             however it ended (it stops the feeds it started ahead).
     """
-    if concurrency < 1 or window_days <= 0:
-        raise ValueError("ipscape: concurrency must be at least 1 and window_days positive")
+    check_window_settings("ipscape", concurrency, window_days)
     limiter = (
         RateLimiter(max_requests_per_minute, SECONDS_PER_MINUTE)
         if max_requests_per_minute

@@ -2,7 +2,9 @@
 
 Resources and grains (one row per ...):
 - `leads_history`: dial (`history_key`: `call_id`, else timestamp|lead_number|campaign),
-  incremental on `timestamp` (unix s) with a lag window, merged on the key.
+  incremental on `timestamp` (unix s) with a lag window, merged on the key. Its range
+  is cut into time windows walked `concurrency` at a time (`sources.common.windows`);
+  dlt's incremental sees every row either way, so it keeps the state one walk leaves.
 - `campaigns_status`: campaign per run, a snapshot stamped `snapshot_at` (appended).
 - `campaign_leads`: lead version: every run reads every campaign's leads in full and
   dlt's `scd2` keeps the history (`_dlt_valid_from` / `_dlt_valid_to`); a lead that
@@ -16,11 +18,12 @@ report (its HTTP `Date`), so every snapshot of one run shares one timestamp.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dlt
 from dlt.sources import DltResource
 
+from sources.common.config_errors import check_window_settings
 from sources.common.quarantine import Quarantine
 from sources.common.timestamps import backfill_start
 from sources.qvoice import columns
@@ -35,9 +38,11 @@ from sources.qvoice.records import (
 from sources.qvoice.settings import (
     CAMPAIGNS_STATUS_PATH,
     DEFAULT_BACKFILL_DAYS,
+    DEFAULT_CONCURRENCY,
     DEFAULT_LAG_DAYS,
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEZONE,
+    DEFAULT_WINDOW_DAYS,
     HISTORY_CURSOR,
     QUEUES_STATUS_PATH,
 )
@@ -56,6 +61,8 @@ def qvoice(
     start_date: str | None = None,
     lag_days: float = DEFAULT_LAG_DAYS,
     page_size: int = DEFAULT_PAGE_SIZE,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    window_days: float = DEFAULT_WINDOW_DAYS,
 ) -> list[DltResource]:
     """All Campaigns API v2 feeds the warehouse reads.
 
@@ -69,9 +76,13 @@ def qvoice(
         start_date: First backfill start (`YYYY-MM-DD`, local midnight); default 30 days ago.
         lag_days: Days re-read back from the newest loaded dial, for late dispositions.
         page_size: Rows asked for per page (the server may send fewer).
+        concurrency: Requests in flight at once (the history's time windows); 1: the
+            history is one sequential walk.
+        window_days: Shortest time window the history's range is cut into.
     """
+    check_window_settings("qvoice", concurrency, window_days)
     auth = QVoiceLogin(base_url, username, password, domain, account_id)
-    client = QVoiceClient(base_url, auth, page_size)
+    client = QVoiceClient(base_url, auth, page_size, concurrency)
     quarantine = Quarantine()
     initial = backfill_start(start_date, timezone, DEFAULT_BACKFILL_DAYS)
     initial_unix = int(initial.timestamp())
@@ -86,8 +97,8 @@ def qvoice(
             primary_key=(),
         ),
     ) -> Iterator[list[dict]]:
-        end = int(datetime.now(UTC).timestamp())
-        pages = client.history_pages(int(dialled.start_value), end)
+        start = datetime.fromtimestamp(int(dialled.start_value), UTC)
+        pages = client.history_pages(start, timedelta(days=window_days))
         yield from keyed_history_rows(pages, quarantine)
 
     def campaigns_status() -> Iterator[list[dict]]:

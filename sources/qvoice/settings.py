@@ -4,6 +4,11 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_BACKFILL_DAYS = 30
 DEFAULT_LAG_DAYS = 2.0
 DEFAULT_PAGE_SIZE = 1000
+# the history's time windows walked at once: the portal is the tenant's own PBX server,
+# with no published limit, so fewer than ipSCAPE's 16; a night's range (the 2-day lag
+# and the new day) is cut into 6-hour windows
+DEFAULT_CONCURRENCY = 4
+DEFAULT_WINDOW_DAYS = 0.25
 
 LOGIN_PATH = "/api/v2/login"
 LEADS_HISTORY_PATH = "/api/v2/reports/campaigns/leads/history"
