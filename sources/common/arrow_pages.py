@@ -19,8 +19,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -29,7 +28,7 @@ import pyarrow.json as pa_json
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 from requests import Response
 
-from sources.common.rest import CheckedRESTClient, UnexpectedPayload
+from sources.common.rest import CheckedRESTClient, UnexpectedPayload, served_at
 
 NAMING = NamingConvention()
 UTC_MICROS = pa.timestamp("us", tz="UTC")
@@ -137,14 +136,6 @@ def _parsed_with_json(response: Response, body: bytes, shape: PageShape) -> Pars
 
 def page_served_at(page: ParsedPage) -> datetime | None:
     return page.served_at
-
-
-def served_at(response: Response) -> datetime | None:
-    """The answer's `Date` header as an aware UTC datetime; None when absent or unreadable."""
-    try:
-        return parsedate_to_datetime(response.headers["Date"]).astimezone(UTC)
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 def _next_link(parsed: pa.Table, path: tuple[str, ...]) -> str | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -43,6 +45,18 @@ def json_of(response: Response) -> Any:
         return response.json()
     except ValueError as error:
         raise UnexpectedPayload(response, "is not valid JSON") from error
+
+
+def served_at(response: Response) -> datetime | None:
+    """When the vendor answered: the `Date` header as aware UTC; None when it is absent
+    or unreadable. An HTTP date is GMT; one written `-0000` parses naive and is UTC too."""
+    try:
+        answered = parsedate_to_datetime(response.headers["Date"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if answered.tzinfo is None:
+        return answered.replace(tzinfo=UTC)
+    return answered.astimezone(UTC)
 
 
 class SharedHttp:

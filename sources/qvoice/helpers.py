@@ -5,13 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from dlt.sources.helpers.rest_client.client import PageData
 from requests import Response
 
-from sources.common.rest import CheckedRESTClient, SharedHttp, json_of
+from sources.common.rest import CheckedRESTClient, SharedHttp, json_of, served_at
 from sources.common.windows import Window, windowed_pages
 from sources.qvoice.auth import QVoiceLogin
 from sources.qvoice.paginators import StartKeyPaginator
@@ -98,21 +97,9 @@ class QVoiceClient:
 
 def _page_served_at(page: PageData) -> datetime | None:
     """When the vendor served a page (its `Date` header); None when it did not say."""
-    return _date_header(page.response)
+    return served_at(page.response)
 
 
 def server_time(response: Response) -> datetime:
     """The response's `Date` header as aware UTC; the local clock when it is absent."""
-    return _date_header(response) or datetime.now(UTC).replace(microsecond=0)
-
-
-def _date_header(response: Response) -> datetime | None:
-    header = response.headers.get("Date")
-    if not header:
-        return None
-    try:
-        served = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    # an HTTP date is GMT; a "-0000" one parses naive, and means UTC too
-    return served.replace(tzinfo=UTC) if served.tzinfo is None else served.astimezone(UTC)
+    return served_at(response) or datetime.now(UTC).replace(microsecond=0)
