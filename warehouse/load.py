@@ -24,15 +24,16 @@ from warehouse.crash_points import crash_if_wanted, crash_wanted
 from warehouse.errors import JobError, explain, failed_resource, is_resource_specific
 from warehouse.marts_state import note_raw_changed
 from warehouse.paths import WarehouseLocation
-from warehouse.process_memory import settle_for_big_transient_buffers
+from warehouse.process_memory import heap_kept_flat
 from warehouse.registry import SOURCES, SourceRun, SourceSpec
 
 log = logging.getLogger("dialer_warehouse")
 
 # Memory must not grow with the data: DuckDB spills the merge of a big load to disk
 # past this limit, and need not keep insertion order (the merge does not need it).
-# 128 MB: peak RSS 405 MB at 200k attempts + activities, 472 MB at 1M (256 MB: 485, 601),
-# for ~10 % more wall time.
+# 96 MB since 5cebaed (at 128 MB, 300bc50: peak RSS 464 MB at 1M attempts + activities,
+# 1.19 times the N/5 peak; at 256 MB: 601 MB). At 64 MB, appending a file of 10,000 activities runs
+# out of memory (dlt retries it as a transient error).
 DUCKDB_LOAD_SETTINGS = {"memory_limit": "96MB", "preserve_insertion_order": False}
 
 
@@ -115,14 +116,19 @@ def load_source(
     raised as a JobError after the rest is committed. `overrides` are passed to the
     source function (tests inject clocks and limiters).
     """
-    settle_for_big_transient_buffers()
+    with heap_kept_flat():
+        return _load(spec, location, overrides or {})
+
+
+def _load(spec: SourceSpec, location: WarehouseLocation, overrides: dict) -> SourceLoad:
+    """`load_source`'s steps."""
     pipeline = pipeline_for(spec, location)
     if pipeline.has_pending_data:
         # an earlier run died after extracting: normalize and load its package first
         log.info("%s: finishing a load left pending by an earlier run", spec.name)
         pipeline.run(loader_file_format="parquet")
         note_raw_changed(location)  # not compared: rebuild the marts to be sure
-    problems, run = _extract(pipeline, spec, location, overrides or {})
+    problems, run = _extract(pipeline, spec, location, overrides)
     crash_if_wanted("normalize")
     normalized = pipeline.normalize()
     loaded = {t: n for t, n in normalized.row_counts.items() if not t.startswith("_dlt")}
