@@ -32,8 +32,8 @@ log = logging.getLogger("dialer_warehouse")
 # Memory must not grow with the data: DuckDB spills the merge of a big load to disk
 # past this limit, and need not keep insertion order (the merge does not need it).
 # 96 MB since 5cebaed (at 128 MB, 300bc50: peak RSS 464 MB at 1M attempts + activities,
-# 1.19 times the N/5 peak; at 256 MB: 601 MB). At 64 MB, appending a file of 10,000 activities runs
-# out of memory (dlt retries it as a transient error).
+# 1.19 times the N/5 peak; at 256 MB: 601 MB). At 64 MB, appending a file of activities
+# runs out of memory (dlt retries it as a transient error).
 DUCKDB_LOAD_SETTINGS = {"memory_limit": "96MB", "preserve_insertion_order": False}
 
 

@@ -70,7 +70,6 @@ class HeapTrimmer:
 
     def __init__(self, every_s: float = TRIM_EVERY_S) -> None:
         self.every_s = every_s
-        self.trims = 0
         self.trimmed = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._trim, name="heap-trimmer", daemon=True)
@@ -79,7 +78,6 @@ class HeapTrimmer:
         while not self._stop.wait(self.every_s):
             if not return_free_heap_pages():
                 return
-            self.trims += 1
             self.trimmed.set()
 
     def start(self) -> None:
