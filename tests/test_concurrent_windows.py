@@ -2,7 +2,7 @@
 sequential cursor walk loads, and leaves exactly the same incremental state.
 
 Two warehouses over one simulated tenant (20 days, pages of 25 items, so every window
-has several pages, each answered 10 ms late, so walks overlap): one loaded with
+has several pages, each answered 20 ms late, so walks overlap): one loaded with
 `concurrency = 1`, one with 4 workers over windows of one day; then a second night on
 both after the clock moved a day. However many feeds run at once, the vendor never has
 more than `concurrency` of the source's requests in flight.
@@ -45,7 +45,7 @@ def raw_rows(database: Path, table: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     config = SimulatorConfig.for_days(
-        20, attempts_per_campaign_day=12, page_size=25, page_delay_seconds=0.01
+        20, attempts_per_campaign_day=12, page_size=25, page_delay_seconds=0.02
     )
     world = IpscapeWorld(config)
     root = tmp_path_factory.mktemp("windows")
@@ -106,8 +106,14 @@ def test_windows_load_the_rows_of_the_sequential_walk(loaded: dict, night: str, 
 
 @pytest.mark.parametrize("night", ["backfill", "next_night"])
 def test_requests_in_flight_never_exceed_the_concurrency(loaded: dict, night: str) -> None:
-    in_flight = {walk: loaded[walk][night]["most_in_flight"] for walk in WALKS}
-    assert in_flight == {walk: int(concurrency) for walk, concurrency in WALKS.items()}
+    for walk, concurrency in WALKS.items():
+        assert 1 <= loaded[walk][night]["most_in_flight"] <= int(concurrency), walk
+
+
+def test_the_windowed_backfill_keeps_every_worker_busy(loaded: dict) -> None:
+    """Only the backfill has windows enough to be sure of it: the next night's few
+    windows may end before the last worker starts, so there any overlap is luck."""
+    assert loaded["windowed"]["backfill"]["most_in_flight"] == int(WALKS["windowed"])
 
 
 def test_the_backfill_was_cut_into_windows(loaded: dict) -> None:

@@ -2,7 +2,7 @@
 single sequential walk loads, and leaves exactly the same incremental state.
 
 Two warehouses over one simulated QVoice tenant (20 days, pages of 25 rows, so every
-window has several pages, each answered 10 ms late, so walks overlap): one loaded with
+window has several pages, each answered 20 ms late, so walks overlap): one loaded with
 `concurrency = 1`, one with 4; then a second night on both after the clock moved a
 day. The portal never has more than `concurrency` of the source's requests in flight.
 """
@@ -45,7 +45,7 @@ def history_key(row: dict) -> str:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    config = QVoiceConfig.for_days(20, page_size=25, page_delay_seconds=0.01)
+    config = QVoiceConfig.for_days(20, page_size=25, page_delay_seconds=0.02)
     world = QVoiceWorld(config)
     root = tmp_path_factory.mktemp("qvoice_windows")
     result: dict = {walk: {} for walk in WALKS}
@@ -107,8 +107,14 @@ def test_every_served_dial_is_loaded_once(loaded: dict, night: str) -> None:
 
 @pytest.mark.parametrize("night", NIGHTS)
 def test_requests_in_flight_never_exceed_the_concurrency(loaded: dict, night: str) -> None:
-    in_flight = {walk: loaded[walk][night]["most_in_flight"] for walk in WALKS}
-    assert in_flight == {walk: int(concurrency) for walk, concurrency in WALKS.items()}
+    for walk, concurrency in WALKS.items():
+        assert 1 <= loaded[walk][night]["most_in_flight"] <= int(concurrency), walk
+
+
+def test_the_windowed_backfill_keeps_every_worker_busy(loaded: dict) -> None:
+    """Only the backfill has windows enough to be sure of it: the next night's few
+    windows may end before the last worker starts, so there any overlap is luck."""
+    assert loaded["windowed"]["backfill"]["most_in_flight"] == int(WALKS["windowed"])
 
 
 @pytest.mark.parametrize("night", NIGHTS)
