@@ -26,6 +26,7 @@ import time
 import traceback
 
 from warehouse.errors import JobError
+from warehouse.leaving_readers import readers_may_leave
 from warehouse.paths import WarehouseLocation, resolve_warehouse, use_project_config
 from warehouse.redaction import RedactingStream
 from warehouse.run_log import RunRecord
@@ -109,8 +110,13 @@ def console() -> int:
     and stderr, and ends the process (0.02 s). `gc.freeze` would skip the collections
     too, but DuckDB's bindings then report the objects they still see as leaked, on
     stderr. While another thread still runs (a normal exit would wait for it), the exit
-    is the normal one."""
-    code = main()
+    is the normal one. argparse's own exits (`--help`, a usage error) end the same way."""
+    try:
+        code = main()
+    except SystemExit as stop:
+        if not isinstance(stop.code, int | None):
+            raise
+        code = stop.code or 0
     if threading.active_count() > 1:
         return code
     atexit._run_exitfuncs()
@@ -121,11 +127,12 @@ def console() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from warehouse.process_memory import pandas_kept_out
+    with readers_may_leave():
+        args = build_parser().parse_args(argv)
+        from warehouse.process_memory import pandas_kept_out
 
-    with pandas_kept_out():
-        return _main(args)
+        with pandas_kept_out():
+            return _main(args)
 
 
 def _main(args: argparse.Namespace) -> int:
