@@ -64,10 +64,8 @@ def test_help_ends_quietly(tmp_path: Path, buffering: str) -> None:
 def test_status_keeps_its_own_exit_code(
     tmp_path: Path, empty_warehouse: Path, buffering: str
 ) -> None:
-    assert run_unread(tmp_path, buffering, "status", "--warehouse", str(empty_warehouse)) == (
-        0,
-        "",
-    )
+    quiet = run_unread(tmp_path, buffering, "status", "--warehouse", str(empty_warehouse))
+    assert quiet == (0, "")
     stale = run_unread(
         tmp_path,
         buffering,

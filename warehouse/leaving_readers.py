@@ -1,8 +1,9 @@
 """Output whose reader left before the command ended (`dialer-warehouse status | head -1`,
 a pager quit early): the rest of it goes nowhere, quietly, and the command carries on
 to its own end and exit code. Without this, the first write after `head` exits raised
-BrokenPipeError, which failed the command (exit 1, "unexpected BrokenPipeError") and,
-in a `run`, would have stopped the night's remaining steps over a summary nobody read."""
+BrokenPipeError, which failed the command (exit 1, "unexpected BrokenPipeError"): a
+`run` or `load` whose work was done was logged in `ops.runs` as failed, over a summary
+nobody read."""
 
 from __future__ import annotations
 
