@@ -250,4 +250,4 @@ def _fail(args: argparse.Namespace, stderr: RedactingStream, message: str) -> No
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())
