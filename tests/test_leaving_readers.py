@@ -99,7 +99,11 @@ def test_a_load_whose_summary_nobody_reads_still_loads(
     assert (code, stderr) == (0, "")
     truth = server.world.ground_truth()
     with duckdb.connect(str(database), read_only=True) as connection:
-        loaded = connection.execute("select count(*) from ipscape_raw.dialler_attempts").fetchone()
+        loaded = connection.execute(
+            "select attempt_id from ipscape_raw.dialler_attempts order by attempt_id"
+        ).fetchall()
         runs = connection.execute("select command, status from ops.runs").fetchall()
-    assert loaded == (len(truth.dialler_attempts),)
+    assert [attempt_id for (attempt_id,) in loaded] == sorted(
+        attempt["attemptId"] for attempt in truth.dialler_attempts
+    )
     assert runs == [("load", "succeeded")]
