@@ -111,8 +111,12 @@ def rebuilt_keys(database: Path) -> dict[str, list[dict]]:
     }
 
 
-def built_nodes(location: WarehouseLocation) -> list[str]:
-    results = json.loads((location.dbt_target_dir / "run_results.json").read_text())
+def built_nodes(location: WarehouseLocation, results_file: str = "run_results.json") -> list[str]:
+    """The nodes the last transform ran: replayed (transform.REPLAY_RESULTS) or by dbt."""
+    replayed = location.dbt_target_dir / transform.REPLAY_RESULTS
+    if replayed.exists():
+        return json.loads(replayed.read_text())["nodes"]
+    results = json.loads((location.dbt_target_dir / results_file).read_text())
     return [result["unique_id"] for result in results["results"]]
 
 
@@ -316,7 +320,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Night]:
         # the backfill: the first build is a full one
         load_a_night(advance=False)
         transform_incrementally()
-        first_nodes = built_nodes(location)
+        first_nodes = built_nodes(location, transform.FULL_BUILD_RESULTS)
 
         load_a_night()
         transform_incrementally()

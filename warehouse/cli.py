@@ -228,9 +228,7 @@ def _run_command(
     elif args.command == "load":
         print(summary.format_loads(job.load_step(location, args.source, record)), file=stdout)
     elif args.command == "transform":
-        started = time.monotonic()
-        job.transform_step(location, full_refresh=args.full_refresh)
-        record.step_seconds["transform"] = round(time.monotonic() - started, 3)
+        job.transform_step(location, full_refresh=args.full_refresh, record=record)
         print(f"Transforms built in {location.database}", file=stdout)
     elif args.command == "export":
         started = time.monotonic()

@@ -15,6 +15,11 @@ yet stands over an empty stand-in). That fingerprint is kept in the warehouse
 full refresh starts, so a build that dies is followed by another full one. An
 incremental build leaves the seeds and staging views (unchanged, by that fingerprint)
 as they are and skips their tests.
+
+A night does not start dbt when it can help it: every incremental dbt build is recorded,
+and a later night compiled from the same fingerprint and catalog replays that SQL in
+this process (warehouse/night_replay.py). A full build is followed by an incremental
+dbt build with nothing new to read, which records the recipe the nights replay.
 """
 
 from __future__ import annotations
@@ -34,11 +39,16 @@ import duckdb
 
 from warehouse.crash_points import crash_if_wanted, crash_wanted
 from warehouse.errors import JobError
+from warehouse.night_replay import RECIPE_FILE, ReplayFailed, load_recipe, night_key, replay
 from warehouse.paths import TRANSFORMS_DIR, WAREHOUSE_PATH_ENV, WarehouseLocation
 from warehouse.registry import SOURCES
 
-DBT = Path(sys.executable).with_name("dbt")
+# dbt in a process of its own, through dbtRunner, which can record what it executes
+DBT = [sys.executable, "-m", "warehouse.dbt_recorder"]
 STATE_SCHEMA = "transform_state"
+# beside dbt's run_results.json: the nodes a replayed night ran, and the last full build's
+REPLAY_RESULTS = "night_replay_results.json"
+FULL_BUILD_RESULTS = "run_results.full_refresh.json"
 # what an incremental build does not rebuild (their code and inputs are in the fingerprint)
 UNCHANGED_BETWEEN_FULL_BUILDS = ("resource_type:seed", "config.materialized:view")
 # the transforms' code: dbt's files, not what dbt writes there (target/, logs/, .user.yml)
@@ -55,11 +65,14 @@ def dbt_vars() -> dict[str, str]:
     return {f"{spec.name}_timezone": spec.timezone() for spec in SOURCES.values()}
 
 
-def build_transforms(location: WarehouseLocation, full_refresh: bool = False) -> None:
+def build_transforms(location: WarehouseLocation, full_refresh: bool = False) -> dict[str, float]:
     """`dbt build` (seeds, models, tests) against the warehouse; raises JobError on failure.
 
     Incremental unless `full_refresh`, or the fingerprint of what it builds from changed
-    since the last complete build (see the module's docstring).
+    since the last complete build (see the module's docstring); an incremental build
+    replays the recorded SQL of the last one when nothing it compiles from changed.
+    Returns the seconds of its parts, for the run log: `transform:replay` (a night
+    replayed) or `transform:recording` (an incremental dbt build, recorded).
     """
     raw_tables, last_build = _read_build_state(location)
     fingerprint = transforms_fingerprint(raw_tables)
@@ -67,11 +80,61 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
         why = "no complete build yet" if last_build is None else "transforms or inputs changed"
         log.info("transform: full refresh (%s)", why)
         full_refresh = True
-    if full_refresh and last_build is not None:
-        _record_build(location, None)
-    exclude = () if full_refresh else UNCHANGED_BETWEEN_FULL_BUILDS
-    run_dbt_build(location, full_refresh=full_refresh, exclude=exclude)
-    _record_build(location, fingerprint)
+    if full_refresh:
+        if last_build is not None:
+            _record_build(location, None)
+        run_dbt_build(location, full_refresh=True)
+        _record_build(location, fingerprint)
+        # what the full build ran, before the recording build writes its own results
+        results = location.dbt_target_dir / "run_results.json"
+        results.replace(results.with_name(FULL_BUILD_RESULTS))
+    else:
+        started = time.monotonic()
+        if _replayed_night(location, fingerprint):
+            return {"transform:replay": _since(started)}
+    key = _night_key(location, fingerprint)
+    if full_refresh and load_recipe(_recipe_path(location), key) is not None:
+        return {}  # the nights' recipe still holds: this build changed nothing it compiles from
+    log.info("transform: dbt build, recorded for the nights to replay")
+    started = time.monotonic()
+    run_dbt_build(
+        location,
+        full_refresh=False,
+        exclude=UNCHANGED_BETWEEN_FULL_BUILDS,
+        record=(_recipe_path(location), key),
+    )
+    return {"transform:recording": _since(started)}
+
+
+def _since(started: float) -> float:
+    return round(time.monotonic() - started, 3)
+
+
+def _replayed_night(location: WarehouseLocation, fingerprint: str) -> bool:
+    """Replay the recorded incremental build if it still holds; False: dbt must run."""
+    with duckdb.connect(str(location.database)) as connection:
+        nodes = load_recipe(_recipe_path(location), night_key(connection, fingerprint))
+        if nodes is None:
+            log.info("transform: no recorded build for this catalog and these transforms")
+            return False
+        try:
+            tests = replay(connection, nodes)
+        except ReplayFailed as failure:
+            log.warning("transform: the recorded build failed (%s); dbt builds instead", failure)
+            return False
+    log.info("transform: replayed dbt's recorded build (%d nodes, %d tests)", len(nodes), tests)
+    results = {"nodes": [node["node"] for node in nodes if node["node"]], "tests_passed": tests}
+    (location.dbt_target_dir / REPLAY_RESULTS).write_text(json.dumps(results, indent=1))
+    return True
+
+
+def _night_key(location: WarehouseLocation, fingerprint: str) -> str:
+    with duckdb.connect(str(location.database), read_only=True) as connection:
+        return night_key(connection, fingerprint)
+
+
+def _recipe_path(location: WarehouseLocation) -> Path:
+    return location.dbt_target_dir / RECIPE_FILE
 
 
 def run_dbt_build(
@@ -80,10 +143,17 @@ def run_dbt_build(
     full_refresh: bool,
     select: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    record: tuple[Path, str] | None = None,
 ) -> None:
-    """One `dbt build` of the selected nodes; raises JobError on failure."""
+    """One `dbt build` of the selected nodes; raises JobError on failure.
+
+    `record`: (file, key) to keep its statements in, for nights to replay.
+    """
+    recording = ["--record", str(record[0]), "--key", record[1]] if record else []
     args = [
-        str(DBT),
+        *DBT,
+        *recording,
+        "--",
         "--no-use-colors" if not sys.stdout.isatty() else "--use-colors",
         "build",
         "--project-dir",
@@ -104,13 +174,14 @@ def run_dbt_build(
     if exclude:
         args += ["--exclude", *exclude]
     if not sys.stdout.isatty():
-        args.insert(1, "--quiet")
+        args.insert(args.index("--") + 1, "--quiet")
     # dbt needs no vendor settings: keep the sources' secrets out of its process
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOURCES__")} | {
         WAREHOUSE_PATH_ENV: str(location.database),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    (location.dbt_target_dir / "run_results.json").unlink(missing_ok=True)
+    for stale in ("run_results.json", REPLAY_RESULTS):
+        (location.dbt_target_dir / stale).unlink(missing_ok=True)
     log_file = location.dbt_log_dir / "dbt.log"
     log_start = log_file.stat().st_size if log_file.exists() else 0
     quiet = not sys.stdout.isatty()

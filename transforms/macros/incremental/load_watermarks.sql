@@ -8,26 +8,22 @@
     land one by one, feed only tables rebuilt in full.)
 -#}
 
-{#- SQL condition: the row came in a load this model has not built from (true on a full build). -#}
+{#- SQL condition: the row came in a load this model has not built from (true on a full build).
+    The newest consumed id is read by the query itself, not at compile time, so the
+    compiled SQL of an incremental build is the same from one night to the next and a
+    night may replay it (warehouse/night_replay.py). -#}
 {% macro loaded_since_last_build(input) -%}
-    {%- set consumed = consumed_load_id(input) -%}
-    {%- if consumed is none -%}
-        true
+    {%- if is_incremental() -%}
+        _dlt_load_id > coalesce((
+            select max(consumed_loads.load_id)
+            from {{ transform_state_schema() }}.consumed_loads as consumed_loads
+            where
+                consumed_loads.model = '{{ this.identifier }}'
+                and consumed_loads.input = '{{ input.identifier }}'
+        ), '')
     {%- else -%}
-        _dlt_load_id > '{{ consumed }}'
+        true
     {%- endif -%}
-{%- endmacro %}
-
-{#- The newest load id of `input` this model consumed; none when it must read everything. -#}
-{% macro consumed_load_id(input) -%}
-    {%- if not (execute and is_incremental()) -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set found = run_query(
-        "select max(load_id) from " ~ transform_state_schema() ~ ".consumed_loads"
-        ~ " where model = '" ~ this.identifier ~ "' and input = '" ~ input.identifier ~ "'"
-    ) -%}
-    {{ return(found.columns[0].values()[0]) }}
 {%- endmacro %}
 
 {#- Post-hook: record the newest load id of each input as consumed (inputs don't change during a build). -#}

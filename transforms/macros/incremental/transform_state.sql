@@ -50,7 +50,7 @@
             "select table_name from duckdb_tables() where schema_name = '"
             ~ transform_state_schema() ~ "' and suffix(table_name, '_rebuilt_keys')"
         ).columns[0].values() %}
-    drop table {{ transform_state_schema() }}.{{ table }};
+    drop table if exists {{ transform_state_schema() }}.{{ table }};
         {%- endfor %}
     {%- endif %}
 {%- endmacro %}
