@@ -6,8 +6,8 @@ dbt's adapter fires a `SQLQuery` event for every statement it executes, naming t
 it runs for (dbt-adapters' `SQLConnectionManager.add_query`); a callback given to
 `dbtRunner`, dbt's documented programmatic entry point, receives them in the order they
 ran. When the build succeeds they are written to FILE as a night recipe (see
-warehouse/night_replay.py), under KEY. The statements carry no values bound apart from
-their text: those would be seeds' rows, and a night builds no seeds.
+warehouse/night_replay.py), under KEY. An event has a statement's text, not values bound
+to it; only seeds' inserts bind values, and a night builds no seeds.
 
 Exit codes are dbt's own: 0 success, 1 a node failed, 2 dbt itself failed.
 """
