@@ -150,8 +150,9 @@ def test_a_statement_that_fails_sends_the_night_to_dbt(night: dict, tmp_path: Pa
 
 
 def test_a_failing_data_test_fails_the_replay_and_commits_nothing(
-    night: dict, tmp_path: Path
+    night: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """One new attempt without a lead id or a phone number has no lead_key."""
     database = copy_of(night["folder"], tmp_path)
     with duckdb.connect(str(database)) as connection:
         [(newest_load,)] = connection.execute(
@@ -169,6 +170,11 @@ def test_a_failing_data_test_fails_the_replay_and_commits_nothing(
         replay(connection, nodes)
     assert "not_null_dial_attempts_lead_key" in str(failure.value)
     assert built_tables(database) == before
+    # the command hands the night to dbt, whose build fails on the same test
+    capsys.readouterr()
+    code, _ = run_cli("transform", "--warehouse", str(database))
+    assert code == 1
+    assert "not_null_dial_attempts_lead_key" in capsys.readouterr().err
 
 
 def test_a_replay_killed_halfway_commits_nothing(night: dict, tmp_path: Path) -> None:

@@ -88,13 +88,15 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
         # what the full build ran, before the recording build writes its own results
         results = location.dbt_target_dir / "run_results.json"
         results.replace(results.with_name(FULL_BUILD_RESULTS))
-    else:
-        started = time.monotonic()
-        if _replayed_night(location, fingerprint):
-            return {"transform:replay": _since(started)}
+    started = time.monotonic()
+    # the catalog as the incremental SQL compiles against it (a replay that fails commits
+    # nothing, so it is still the catalog dbt then records against)
     key = _night_key(location, fingerprint)
-    if full_refresh and load_recipe(_recipe_path(location), key) is not None:
-        return {}  # the nights' recipe still holds: this build changed nothing it compiles from
+    recorded = load_recipe(_recipe_path(location), key)
+    if recorded is not None and full_refresh:
+        return {}  # the nights' recipe still holds: this build changed nothing it reads
+    if recorded is not None and _replayed_night(location, recorded):
+        return {"transform:replay": _since(started)}
     log.info("transform: dbt build, recorded for the nights to replay")
     started = time.monotonic()
     run_dbt_build(
@@ -110,13 +112,9 @@ def _since(started: float) -> float:
     return round(time.monotonic() - started, 3)
 
 
-def _replayed_night(location: WarehouseLocation, fingerprint: str) -> bool:
-    """Replay the recorded incremental build if it still holds; False: dbt must run."""
+def _replayed_night(location: WarehouseLocation, nodes: list[dict]) -> bool:
+    """Replay the recorded incremental build's nodes; False (nothing committed): dbt must run."""
     with duckdb.connect(str(location.database)) as connection:
-        nodes = load_recipe(_recipe_path(location), night_key(connection, fingerprint))
-        if nodes is None:
-            log.info("transform: no recorded build for this catalog and these transforms")
-            return False
         try:
             tests = replay(connection, nodes)
         except ReplayFailed as failure:
@@ -277,7 +275,8 @@ def _first_failure(location: WarehouseLocation, output: str | None) -> str:
     failures = [r for r in results if r.get("status") in ("error", "fail")]
     if failures:
         first = failures[0]
-        node = first.get("unique_id", "?").split(".")[-1]
+        # `<type>.<package>.<name>`, and a data test's ends with a hash after its name
+        node = (first.get("unique_id") or "?.?.?").split(".")[2]
         message = (first.get("message") or first.get("status")).strip().splitlines()[0]
         more = f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""
         return f"{node}: {message}{more}"
