@@ -24,6 +24,7 @@ from warehouse.crash_points import crash_if_wanted, crash_wanted
 from warehouse.errors import JobError, explain, failed_resource, is_resource_specific
 from warehouse.marts_state import note_raw_changed
 from warehouse.paths import WarehouseLocation
+from warehouse.pipeline_state import matched_to_warehouse
 from warehouse.process_memory import heap_kept_flat
 from warehouse.registry import SOURCES, SourceRun, SourceSpec
 
@@ -122,7 +123,7 @@ def load_source(
 
 def _load(spec: SourceSpec, location: WarehouseLocation, overrides: dict) -> SourceLoad:
     """`load_source`'s steps."""
-    pipeline = pipeline_for(spec, location)
+    pipeline = matched_to_warehouse(pipeline_for(spec, location), location, spec.dataset)
     if pipeline.has_pending_data:
         # an earlier run died after extracting: normalize and load its package first
         log.info("%s: finishing a load left pending by an earlier run", spec.name)
