@@ -35,7 +35,11 @@ log = logging.getLogger("dialer_warehouse")
 # 96 MB since 5cebaed (at 128 MB, 300bc50: peak RSS 464 MB at 1M attempts + activities,
 # 1.19 times the N/5 peak; at 256 MB: 601 MB). At 64 MB, appending a file of activities
 # runs out of memory (dlt retries it as a transient error).
-DUCKDB_LOAD_SETTINGS = {"memory_limit": "96MB", "preserve_insertion_order": False}
+# One DuckDB thread per load job (dlt runs two at a time, `[load] workers`): with two, each
+# append filled two sets of row groups, which DuckDB merged and rewrote in one thread
+# when the load's connection closed (2.4-3.4 s after a 1M backfill, ~75 MB written); the
+# backfill's load took 8.1-8.2 s with two threads, 4.7-5.7 s with one, at the same peak.
+DUCKDB_LOAD_SETTINGS = {"memory_limit": "96MB", "preserve_insertion_order": False, "threads": 1}
 
 
 @dataclass
