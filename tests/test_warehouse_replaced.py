@@ -9,6 +9,7 @@ ahead of the restored file would have skipped days.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,11 +24,27 @@ RAW_TABLES = ("dialler_attempts", "activities", "leads")
 LAG = timedelta(days=2)
 
 
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def load(database: Path) -> dict:
-    code, output = run_cli("load", "--source", "ipscape", "--warehouse", str(database))
+    """One `load`: rows loaded per source, and the warnings the job logged."""
+    warnings = _Warnings()
+    logger = logging.getLogger("dialer_warehouse")
+    logger.addHandler(warnings)
+    try:
+        code, output = run_cli("load", "--source", "ipscape", "--warehouse", str(database))
+    finally:
+        logger.removeHandler(warnings)
     assert code == 0, output
     [row] = query(database, "select rows_loaded from ops.runs order by started_at desc limit 1")
-    return {"loaded": json.loads(row["rows_loaded"])}
+    return {"loaded": json.loads(row["rows_loaded"]), "warnings": warnings.messages}
 
 
 def served_keys(world: IpscapeWorld) -> dict[str, list[int]]:
@@ -61,9 +78,9 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict:
         result["served_before"] = served_keys(world)
 
         deleted = root / "deleted" / "dialer.duckdb"
-        load(deleted)
+        result["first_run"] = load(deleted)
         deleted.unlink()
-        load(deleted)
+        result["deleted_run"] = load(deleted)
         result["deleted"] = raw_keys(deleted)
 
         moved_from, moved = root / "first" / "dialer.duckdb", root / "moved" / "dialer.duckdb"
@@ -86,9 +103,9 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict:
         load(restored)
         shutil.copy(restored, root / "backup.duckdb")
         world.advance(days=4)
-        load(restored)
+        result["next_night"] = load(restored)
         shutil.copy(root / "backup.duckdb", restored)
-        load(restored)
+        result["restored_run"] = load(restored)
         result["restored"] = raw_keys(restored)
 
         reference = root / "reference" / "dialer.duckdb"
@@ -124,3 +141,13 @@ def test_a_warehouse_restored_from_a_backup_reads_the_days_since_the_backup(
     restored, served = warehouses["restored"], warehouses["served"]
     assert {table: restored[table] for table in served} == served
     assert restored == warehouses["reference"]
+
+
+def test_a_warning_says_when_the_local_state_was_set_aside(warehouses: dict) -> None:
+    assert warehouses["first_run"]["warnings"] == []
+    assert warehouses["next_night"]["warnings"] == []
+    [deleted] = warehouses["deleted_run"]["warnings"]
+    assert "holds no state" in deleted and "loads from its start date" in deleted
+    for case in ("moved_run", "restored_run"):
+        [warning] = warehouses[case]["warnings"]
+        assert "the warehouse's state is restored" in warning, case

@@ -27,7 +27,7 @@ import duckdb
 
 from warehouse.paths import WarehouseLocation
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("dialer_warehouse")
 
 # the newest state the warehouse holds for a pipeline, from a completed load (dlt's
 # own `get_stored_state` query)
