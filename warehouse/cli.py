@@ -29,7 +29,7 @@ from warehouse.errors import JobError
 from warehouse.leaving_readers import readers_may_leave
 from warehouse.paths import WarehouseLocation, resolve_warehouse, use_project_config
 from warehouse.redaction import RedactingStream
-from warehouse.run_log import RunRecord
+from warehouse.run_log import RunRecord, seconds_since
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,7 +233,7 @@ def _run_command(
     elif args.command == "export":
         started = time.monotonic()
         written = job.export_step(location)
-        record.step_seconds["export"] = round(time.monotonic() - started, 3)
+        record.step_seconds["export"] = seconds_since(started)
         print(f"Exported {len(written)} marts to {location.exports_dir}", file=stdout)
     elif args.command == "demo":
         from warehouse.demo import run_demo

@@ -12,7 +12,7 @@ from warehouse.export import export_marts
 from warehouse.load import SourceLoad, load_source, select_sources
 from warehouse.marts_state import marts_are_current, note_marts_built, raw_changed_at
 from warehouse.paths import WarehouseLocation
-from warehouse.run_log import RunRecord
+from warehouse.run_log import RunRecord, seconds_since
 from warehouse.transform import build_transforms
 
 log = logging.getLogger("dialer_warehouse")
@@ -49,7 +49,7 @@ def load_sources(
             continue
         finally:
             if record is not None:
-                record.step_seconds[f"load:{spec.name}"] = _since(started)
+                record.step_seconds[f"load:{spec.name}"] = seconds_since(started)
         loads.append(load)
         if record is not None:
             record.rows_loaded[spec.name] = load.rows
@@ -83,7 +83,7 @@ def transform_step(
     started = time.monotonic()
     parts = build_transforms(location, full_refresh=full_refresh)
     if record is not None:
-        record.step_seconds["transform"] = _since(started)
+        record.step_seconds["transform"] = seconds_since(started)
         record.step_seconds.update(parts)
 
 
@@ -120,10 +120,6 @@ def run_job(
     return result
 
 
-def _since(started: float) -> float:
-    return round(time.monotonic() - started, 3)
-
-
 def _timed(record: RunRecord | None, step: str, started: float) -> None:
     if record is not None:
-        record.step_seconds[step] = _since(started)
+        record.step_seconds[step] = seconds_since(started)

@@ -29,8 +29,11 @@ from warehouse.paths import WarehouseLocation
 
 log = logging.getLogger("dialer_warehouse")
 
-# the newest state the warehouse holds for a pipeline, from a completed load (dlt's
-# own `get_stored_state` query)
+# the newest state the warehouse holds for a pipeline, from a completed load: dlt's own
+# `get_stored_state` query. Asked through `pipeline.destination_client()` instead, dlt
+# found no state in a warehouse that held it (its client names the dataset after the
+# pipeline's schema, which a new working folder does not have yet), created a file
+# where there was none, and took 57-136 ms against 37 ms here.
 STORED_STATE_HASH = """
 select s.version_hash
 from "{dataset}"._dlt_pipeline_state as s

@@ -8,6 +8,7 @@ A row still `running` while no run holds the lock belongs to a run that was kill
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,12 @@ create table if not exists ops.runs (
 );
 alter table ops.runs add column if not exists step_seconds json
 """
+
+
+def seconds_since(started: float) -> float:
+    """Wall seconds since `started` (a `time.monotonic()` reading), to the millisecond:
+    a `step_seconds` value."""
+    return round(time.monotonic() - started, 3)
 
 
 @dataclass

@@ -42,6 +42,7 @@ from warehouse.errors import JobError
 from warehouse.night_replay import RECIPE_FILE, ReplayFailed, load_recipe, night_key, replay
 from warehouse.paths import TRANSFORMS_DIR, WAREHOUSE_PATH_ENV, WarehouseLocation
 from warehouse.registry import SOURCES
+from warehouse.run_log import seconds_since
 
 # dbt in a process of its own, through dbtRunner, which can record what it executes
 DBT = [sys.executable, "-m", "warehouse.dbt_recorder"]
@@ -96,7 +97,7 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
     if recorded is not None and full_refresh:
         return {}  # the nights' recipe still holds: this build changed nothing it reads
     if recorded is not None and _replayed_night(location, recorded):
-        return {"transform:replay": _since(started)}
+        return {"transform:replay": seconds_since(started)}
     log.info("transform: dbt build, recorded for the nights to replay")
     started = time.monotonic()
     run_dbt_build(
@@ -105,11 +106,7 @@ def build_transforms(location: WarehouseLocation, full_refresh: bool = False) ->
         exclude=UNCHANGED_BETWEEN_FULL_BUILDS,
         record=(_recipe_path(location), key),
     )
-    return {"transform:recording": _since(started)}
-
-
-def _since(started: float) -> float:
-    return round(time.monotonic() - started, 3)
+    return {"transform:recording": seconds_since(started)}
 
 
 def _replayed_night(location: WarehouseLocation, nodes: list[dict]) -> bool:
