@@ -23,7 +23,7 @@ from typing import Any
 from bench import steps
 from bench.processes import StepFailed
 from bench.repeats import REPEATS, repeated
-from bench.report import summary, table, write_results
+from bench.report import git_commit, summary, table, write_results
 from bench.simulator_process import ServedWorld, SimulatorProcess
 from bench.worlds import FULL_N, SMALL_DIVISOR
 
@@ -143,14 +143,14 @@ def _check_rows(figures: dict[str, Any]) -> None:
 
 def main() -> int:
     n = int(os.environ.get("BENCH_N", FULL_N))
-    started = time.monotonic()
+    started, checked_out = time.monotonic(), git_commit()
     try:
         with TemporaryDirectory(prefix="dialer-bench-") as scratch:
             step_results = run(n, Path(scratch))
     except (StepFailed, OSError) as error:
         say(f"FAILED: {error}")
         return 1
-    results = summary(n, step_results, time.monotonic() - started)
+    results = summary(n, step_results, time.monotonic() - started, checked_out)
     path = write_results(results)
     print()
     print(table(results))

@@ -13,18 +13,19 @@ from typing import Any
 from bench.processes import PROJECT_ROOT
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+LATEST_RESULTS = "bench/results/latest.json"  # relative to the project root
 
 
-def git_commit() -> tuple[str, bool]:
-    """The short commit checked out, and whether the working tree differs from it."""
+def git_commit(root: Path = PROJECT_ROOT) -> tuple[str, bool]:
+    """The short commit checked out in `root`, and whether the working tree differs
+    from it (the bench's own `latest.json` left out: the previous run rewrote it)."""
 
     def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
-        )
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
         return done.stdout.strip() if done.returncode == 0 else ""
 
-    return git("rev-parse", "--short", "HEAD") or "unknown", bool(git("status", "--porcelain"))
+    changed = git("status", "--porcelain", "--", ".", f":(exclude){LATEST_RESULTS}")
+    return git("rev-parse", "--short", "HEAD") or "unknown", bool(changed)
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -33,13 +34,16 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
-def summary(n: int, steps: dict[str, Any], wall_s: float) -> dict[str, Any]:
-    """The headline figures first (issue 6's keys), then every step's own figures."""
+def summary(
+    n: int, steps: dict[str, Any], wall_s: float, checked_out: tuple[str, bool]
+) -> dict[str, Any]:
+    """The headline figures first (issue 6's keys), then every step's own figures;
+    `checked_out` is `git_commit()` as the bench started (what it measured)."""
     ours, small, night = steps["ours"], steps["ours_small"], steps["night"]
     night_steps = night["step_seconds"] or {}
     transform_full = steps["transform_full"]["transform_s"]
     latency = steps["latency"]
-    commit, dirty = git_commit()
+    commit, dirty = checked_out
     return {
         "n": n,
         "ours_rows_per_s": ours["rows_per_s"],
@@ -81,7 +85,7 @@ def write_results(results: dict[str, Any]) -> Path:
     text = json.dumps(results, indent=2, sort_keys=False, default=str) + "\n"
     path = RESULTS_DIR / f"{stamp}-{results['git_commit']}.json"
     path.write_text(text)
-    (RESULTS_DIR / "latest.json").write_text(text)
+    (PROJECT_ROOT / LATEST_RESULTS).write_text(text)
     return path
 
 
