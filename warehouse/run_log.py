@@ -43,7 +43,9 @@ def seconds_since(started: float) -> float:
 @dataclass
 class RunRecord:
     """What one run did, per source: rows loaded, rows new, records quarantined; and the
-    wall seconds of each step it ran (`load:<source>`, `transform`, `export`)."""
+    wall seconds of each step it ran (`load:<source>`, `transform`, `export`), and of
+    the part of `transform` that replayed or recorded a night (`transform:replay`,
+    `transform:recording`: inside `transform`'s seconds, not added to them)."""
 
     command: str
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
