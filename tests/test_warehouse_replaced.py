@@ -17,34 +17,20 @@ from pathlib import Path
 import pytest
 
 from simulator import IpscapeWorld, SimulatorConfig, SimulatorServer
-from tests.support import configure_ipscape, query, run_cli
+from tests.support import configure_ipscape, job_log, query, run_cli
 
 DIALLER = "/platform-api/v3.0/calls/dialler"
 RAW_TABLES = ("dialler_attempts", "activities", "leads")
 LAG = timedelta(days=2)
 
 
-class _Warnings(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def load(database: Path) -> dict:
     """One `load`: rows loaded per source, and the warnings the job logged."""
-    warnings = _Warnings()
-    logger = logging.getLogger("dialer_warehouse")
-    logger.addHandler(warnings)
-    try:
+    with job_log(logging.WARNING) as warnings:
         code, output = run_cli("load", "--source", "ipscape", "--warehouse", str(database))
-    finally:
-        logger.removeHandler(warnings)
     assert code == 0, output
     [row] = query(database, "select rows_loaded from ops.runs order by started_at desc limit 1")
-    return {"loaded": json.loads(row["rows_loaded"]), "warnings": warnings.messages}
+    return {"loaded": json.loads(row["rows_loaded"]), "warnings": warnings}
 
 
 def served_keys(world: IpscapeWorld) -> dict[str, list[int]]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import dlt
 import pyarrow as pa
+import pyarrow.compute as pc
 from dlt.common.configuration.container import Container
 from dlt.common.destination.capabilities import DestinationCapabilitiesContext
 from dlt.common.libs.pyarrow import normalize_py_arrow_item
@@ -34,6 +35,7 @@ from sources.common.arrow_pages import NAMING, PROCESSING_SLOTS, ParsedPage
 from sources.common.feed_files import FeedFiles, LandedFile
 from sources.common.quarantine import Quarantine, RecordFix
 from sources.common.seen_keys import SeenKeys
+from sources.common.stored_pages import StoredPage, StoredPages
 
 # rows per batch (a row group of a feed file): the memory the feed holds for it (~3 MB of
 # attempts, ~8 MB of activities), and the per-batch work paid once per 10 pages
@@ -77,53 +79,74 @@ class FeedRun:
     unchanged: Callable[[pa.Table], pa.Table] | None = None
     on_batch: Callable[[Batch], None] | None = None
     batch_rows: int = DEFAULT_BATCH_ROWS
+    # pages served as stored are skipped; pages whose rows this run stores are kept
+    stored_pages: StoredPages | None = None
 
     def __post_init__(self) -> None:
         self.files = FeedFiles(self.landing, self.checks.resource, self.cursor)
         self.cancelled = threading.Event()  # set: the walks stop at their next page
         self._pending: list[pa.Table] = []
+        self._pending_pages: list[tuple[str, StoredPage]] = []
         self._pending_rows = 0
         self._lock = threading.Lock()
 
-    def add(self, table: pa.Table) -> list[pa.Table]:
-        """Add a checked page table to the feed's batch; the batch's tables once it is
-        full (the caller writes them), else nothing. One batch for the whole feed: the
-        memory it holds does not grow with the number of workers."""
+    def add(
+        self, table: pa.Table, page: tuple[str, StoredPage] | None = None
+    ) -> tuple[list[pa.Table], list[tuple[str, StoredPage]]]:
+        """Add a checked page table (and the page to keep once its rows are stored,
+        if any) to the feed's batch; the batch's tables and pages once it is full (the
+        caller writes them), else nothing. One batch for the whole feed: the memory it
+        holds does not grow with the number of workers."""
         with self._lock:
             self._pending.append(table)
+            if page is not None:
+                self._pending_pages.append(page)
             self._pending_rows += table.num_rows
             if self._pending_rows < self.batch_rows:
-                return []
-            full, self._pending, self._pending_rows = self._pending, [], 0
+                return [], []
+            full = self._pending, self._pending_pages
+            self._pending, self._pending_pages, self._pending_rows = [], [], 0
         return full
 
-    def write(self, tables: list[pa.Table]) -> list[LandedFile]:
+    def write(
+        self, tables: list[pa.Table], pages: list[tuple[str, StoredPage]] = ()
+    ) -> list[LandedFile]:
         """Write a batch (keys not yielded before, rows not held unchanged, conformed);
-        the files that finished."""
+        the files that finished. Its pages are kept as stored unless a row of the batch
+        was left out as a key yielded before (the stored row may then be another's)."""
         finished: list[LandedFile] = []
+        all_first = True
         for table in _concatenated(tables):
             with PROCESSING_SLOTS:
-                finished += self._write(table)
+                written, first = self._write(table)
+            finished += written
+            all_first = all_first and first
+        if self.stored_pages is not None and all_first:
+            for url, page in pages:
+                self.stored_pages.keep(url, page)
         return finished
 
     def finish(self) -> list[LandedFile]:
         """Once every walk is done: the rest of the batch written, the last file closed."""
         with self._lock:
-            rest, self._pending, self._pending_rows = self._pending, [], 0
-        finished = self.write(rest)
+            rest, pages = self._pending, self._pending_pages
+            self._pending, self._pending_pages, self._pending_rows = [], [], 0
+        finished = self.write(rest, pages)
         last = self.files.close()
         return finished + ([last] if last is not None else [])
 
-    def _write(self, table: pa.Table) -> list[LandedFile]:
+    def _write(self, table: pa.Table) -> tuple[list[LandedFile], bool]:
+        """The batch's files that finished, and whether every key was new this run."""
         first = self.seen.first_time(table.column(self.checks.key.name))
-        table = table if first.all() else table.filter(pa.array(first))
+        all_first = bool(first.all())
+        table = table if all_first else table.filter(pa.array(first))
         if self.unchanged is not None:
             table = self.unchanged(table)
         if not table.num_rows:
-            return []
+            return [], all_first
         if self.on_batch is not None:
             self.on_batch(table)
-        return self.files.append(self.conformed(table))
+        return self.files.append(self.conformed(table)), all_first
 
     def conformed(self, table: pa.Table) -> pa.Table:
         """The batch as dlt's Arrow extractor would write it: stamped with the load id,
@@ -139,8 +162,14 @@ def landed_items(pages: Iterable[ParsedPage], run: FeedRun) -> Iterator[LandedFi
     for page in pages:
         if run.cancelled.is_set():
             return
+        if page.stored is not None and page.url is not None and run.stored_pages is not None:
+            run.stored_pages.keep(page.url, page.stored)  # its rows are stored as they are
+            run.stored_pages.count(reused=True)
+            continue
         if page.row_count == 0:
             continue
+        if run.stored_pages is not None:
+            run.stored_pages.count(reused=False)
         if page.table is None or not _fits(page.table, run.columns):
             records = _first_records(page.records, run)
             if records:
@@ -150,10 +179,22 @@ def landed_items(pages: Iterable[ParsedPage], run: FeedRun) -> Iterator[LandedFi
             continue
         with PROCESSING_SLOTS:
             checked = check_page(page, run.checks, run.zone)
+            kept = None if checked.rejected else _page_to_keep(page, checked.table, run)
         for error, record in checked.rejected:
             run.quarantine.add(error, record)
         if checked.table.num_rows:
-            yield from run.write(run.add(checked.table))
+            yield from run.write(*run.add(checked.table, kept))
+
+
+def _page_to_keep(page: ParsedPage, table: pa.Table, run: FeedRun) -> tuple[str, StoredPage] | None:
+    """The page as the feed's stored pages keep it once its rows are stored; None when
+    the feed keeps none or the next run will not re-read it."""
+    if run.stored_pages is None or page.url is None or not table.num_rows:
+        return None
+    newest = pc.max(table.column(run.cursor)).as_py()
+    if newest is None or not run.stored_pages.worth_keeping(newest, page.served_at):
+        return None
+    return page.url, run.stored_pages.entry(page.body, page.next_link, newest)
 
 
 def _first_records(records: list[dict], run: FeedRun) -> list[dict]:

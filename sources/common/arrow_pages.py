@@ -29,6 +29,7 @@ from dlt.common.normalizers.naming.snake_case import NamingConvention
 from requests import Response
 
 from sources.common.rest import CheckedRESTClient, UnexpectedPayload, served_at
+from sources.common.stored_pages import StoredPage, StoredPages
 
 NAMING = NamingConvention()
 UTC_MICROS = pa.timestamp("us", tz="UTC")
@@ -47,6 +48,10 @@ class ParsedPage:
     served_at: datetime | None = None  # the vendor's clock: the answer's `Date` header
     _records: list[dict] | None = field(default=None, repr=False)
     checked: Any = field(default=None, repr=False)  # a CheckedPage, when checked early
+    url: str | None = None  # the request's URL, when its feed keeps stored pages
+    # set when the page came back as stored (its rows are in the warehouse as they are):
+    # it is not parsed, and carries no rows
+    stored: StoredPage | None = None
 
     @property
     def records(self) -> list[dict]:
@@ -181,12 +186,28 @@ PROCESSING_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 class ArrowPagesClient(CheckedRESTClient):
     """A RESTClient whose pages are ParsedPage objects (one per page, inside the list
-    dlt's paginate yields), so dlt's paging, retries and hooks stay in charge."""
+    dlt's paginate yields), so dlt's paging, retries and hooks stay in charge.
+
+    With `stored_pages` set (by the walk that uses the client), a page served again as
+    stored is not parsed: it comes as an empty page with the remembered next link."""
 
     def __init__(self, *args: Any, shape: PageShape, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.shape = shape
+        self.stored_pages: StoredPages | None = None
 
     def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
+        stored_pages = self.stored_pages
+        if stored_pages is None:
+            with PROCESSING_SLOTS:
+                return [parse_page(response, self.shape)]
+        url, body = response.url, response.content
+        stored = stored_pages.served_again(url, body)
+        if stored is not None:
+            page = ParsedPage(None, stored.next_link, b"", self.shape.data_key, _records=[])
+            page.served_at, page.url, page.stored = served_at(response), url, stored
+            return [page]
         with PROCESSING_SLOTS:
-            return [parse_page(response, self.shape)]
+            page = parse_page(response, self.shape)
+        page.url = url
+        return [page]

@@ -7,12 +7,15 @@ run at once in worker threads (requests and pyarrow's JSON parser release the GI
 
 The windows end at the vendor's "now", read from the first page's `Date` header (the
 machine clock when there is none), and the last window is open-ended like the
-sequential walk, so the newest records are read the same way. Each walk's pages are
-processed in the worker that fetched them (`process`; the ipSCAPE source checks them
-and writes them to Parquet files there), and what that yields reaches the caller through
-a bounded queue: memory holds a few items however long the range. dlt's incremental
-sees every record's cursor either way, so the state it keeps is the one a sequential
-walk leaves.
+sequential walk, so the newest records are read the same way. After the first, a
+night's windows fall on a fixed grid (multiples of `window` from the Unix epoch): the
+next night, starting later, asks for the same windows again, so a window whose records
+did not change is served byte for byte as before (see `sources.common.stored_pages`).
+Each walk's pages are processed in the worker that fetched them (`process`; the
+ipSCAPE source checks them and writes them to Parquet files there), and what that
+yields reaches the caller through a bounded queue: memory holds a few items however
+long the range. dlt's incremental sees every record's cursor either way, so the state
+it keeps is the one a sequential walk leaves.
 """
 
 from __future__ import annotations
@@ -48,6 +51,14 @@ def split_range(start: datetime, now: datetime, window: timedelta) -> list[Windo
     return windows
 
 
+def next_grid_bound(moment: datetime, window: timedelta) -> datetime:
+    """The first bound of the grid of `window`-long windows from the Unix epoch (UTC)
+    that is later than `moment`."""
+    length = max(1, int(window.total_seconds()))
+    seconds = math.floor(moment.timestamp())
+    return datetime.fromtimestamp((seconds // length + 1) * length, UTC)
+
+
 def windowed_pages(
     start: datetime,
     window: timedelta,
@@ -68,14 +79,16 @@ def windowed_pages(
     if concurrency <= 1:
         yield from process(walk((start, None)))
         return
-    first_window = (start, start + window - ONE_SECOND)
+    # the first window ends where a window of the fixed grid starts: the next run's
+    # windows, from a later start, then fall on the same bounds (the same requests)
+    rest = next_grid_bound(start, window)
+    first_window = (start, rest - ONE_SECOND)
     first_walk = walk(first_window)
     first_page = next(first_walk, None)
     vendor_now = (served_at(first_page) if first_page is not None else None) or datetime.now(UTC)
     first_pages = first_walk if first_page is None else itertools.chain([first_page], first_walk)
     # a few windows per worker, never shorter than `window`: a night's lag window gets
     # windows of `window`, a year's backfill a few dozen longer ones
-    rest = start + window
     share = (vendor_now - rest) / (concurrency * WINDOWS_PER_WORKER)
     longer = timedelta(seconds=math.ceil(max(window, share).total_seconds()))
     walks: list[Walk] = [lambda: process(first_pages)]

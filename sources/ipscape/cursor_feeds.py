@@ -11,12 +11,18 @@ applied). When the feed's resource starts, its own incremental must agree on tha
 position; it then takes over what was fetched ahead, else that is cancelled and the
 feed is fetched afresh.
 
+Each feed run keeps its stored pages (`sources.common.stored_pages`): read from the
+feed's resource state when it starts, written back there once its resource has yielded
+everything, so they are committed with the load, as the cursor is.
+
 Grain: one object per source run. Feeds started ahead hold their finished files on
 disk (in `landing_dir`), never their rows in memory.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,6 +32,7 @@ from pathlib import Path
 
 import dlt
 import pyarrow as pa
+from dlt.common.schema.typing import TTableSchemaColumns
 
 from sources.common.arrow_feed import (
     Batch,
@@ -40,12 +47,16 @@ from sources.common.background import InBackground
 from sources.common.feed_files import LandedFile
 from sources.common.quarantine import Quarantine
 from sources.common.seen_keys import SeenKeys
+from sources.common.stored_pages import STATE_KEY as STORED_PAGES
+from sources.common.stored_pages import StoredPages
 from sources.common.stored_rows import StoredRows
 from sources.common.windows import Window, windowed_pages
 from sources.ipscape.feeds import ArrowFeed
 from sources.ipscape.helpers import IpscapeClient, window_params
 
 Produced = Iterator[LandedFile | list[dict]]
+
+log = logging.getLogger("dialer_warehouse")
 
 
 @dataclass(frozen=True)
@@ -131,13 +142,27 @@ class CursorFeeds:
             ahead.cancel()
             ahead = None
         if ahead is not None:
-            produced, landing = iter(ahead.items), ahead.landing
+            produced, run, landing = iter(ahead.items), ahead.run, ahead.landing
         else:
-            produced, _, landing = self._produce(feed, position)
+            produced, run, landing = self._produce(feed, position)
         try:
             yield from dlt_items(produced)
         finally:  # dlt has linked every file it imported into its package
             shutil.rmtree(landing, ignore_errors=True)
+        if run.stored_pages is not None and not run.cancelled.is_set():
+            # committed with this load, as the incremental cursor is
+            state = dlt.current.resource_state(feed.checks.resource)
+            state[STORED_PAGES] = run.stored_pages.state()
+            log.info(
+                "ipscape %s: %d of %d pages with rows served as loaded before, not parsed again",
+                feed.checks.resource,
+                run.stored_pages.pages_reused,
+                run.stored_pages.pages_served,
+            )
+
+    @property
+    def lag(self) -> timedelta:
+        return timedelta(seconds=self.lag_seconds)
 
     def _probe(self, feed: ArrowFeed) -> dlt.sources.incremental:
         """An incremental bound to the feed's state as its resource's will be."""
@@ -160,6 +185,12 @@ class CursorFeeds:
             return stored.changed(batch, table, key, feed.cursor, position.newest)
 
         observe = self.batch_observers.get(table)
+        stored_pages = StoredPages(
+            _stored_pages_state(table),
+            _page_context(self.zone, columns),
+            self.lag,
+            every_page=position.newest is not None,
+        )
         run = FeedRun(
             feed.checks,
             feed.cursor,
@@ -173,11 +204,12 @@ class CursorFeeds:
             caps,
             unchanged=unchanged,
             on_batch=observe(position) if observe else None,
+            stored_pages=stored_pages,
         )
 
         def walk(span: Window) -> Iterator[ParsedPage]:
             params = window_params(feed.filter_prefix, span[0], span[1])
-            return self.client.window_pages(feed.path, feed.shape, params)
+            return self.client.window_pages(feed.path, feed.shape, params, stored_pages)
 
         def produced() -> Produced:
             pages = windowed_pages(
@@ -191,3 +223,16 @@ class CursorFeeds:
             yield from finished_feed(pages, run)
 
         return produced(), run, landing
+
+
+def _stored_pages_state(table: str) -> dict[str, list]:
+    """The stored pages the feed's resource state holds (read without writing to it:
+    the feeds start before their resources do)."""
+    resources = dlt.current.source_state().get("resources", {})
+    return dict(resources.get(table, {}).get(STORED_PAGES, {}))
+
+
+def _page_context(zone: str, columns: TTableSchemaColumns) -> str:
+    """What decides the rows a page body becomes, besides the body: the zone of naive
+    times and the raw table's columns."""
+    return json.dumps({"zone": zone, "columns": columns}, sort_keys=True, default=str)

@@ -13,6 +13,7 @@ from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from sources.common.arrow_pages import ArrowPagesClient, PageShape, ParsedPage
 from sources.common.rate_limiter import RateLimiter
 from sources.common.rest import CheckedRESTClient, SharedHttp, json_of
+from sources.common.stored_pages import StoredPages
 from sources.common.timestamps import (
     BadRecordError,
     format_filter_timestamp,
@@ -60,13 +61,19 @@ class IpscapeClient:
         return ArrowPagesClient(**settings, shape=shape)
 
     def window_pages(
-        self, path: str, shape: PageShape, params: dict[str, Any] | None = None
+        self,
+        path: str,
+        shape: PageShape,
+        params: dict[str, Any] | None = None,
+        stored_pages: StoredPages | None = None,
     ) -> Iterator[ParsedPage]:
-        """Pages of a cursor feed parsed to Arrow, following `metadata.nextUri`.
-        Each thread keeps its client (and its open connection) across windows."""
+        """Pages of a cursor feed parsed to Arrow, following `metadata.nextUri`; pages
+        `stored_pages` knows as served before come unparsed. Each thread keeps its
+        client (and its open connection) across windows, one walk at a time."""
         clients = self._local.__dict__.setdefault("arrow_clients", {})
         if shape not in clients:
             clients[shape] = self._client(shape)
+        clients[shape].stored_pages = stored_pages
         for page in clients[shape].paginate(
             path,
             params=params,
