@@ -7,7 +7,9 @@ commands only: a backfill; a first quiet night (the lag window's pages are read 
 first time); a second quiet night (every page comes back as stored); the clock 30 hours
 on (the pages holding a revealed call change, the others come back as stored); the
 zone setting changed (no page is stored under another zone); a feed page with a bad
-record, twice (a page with a quarantined record is never stored).
+record, twice (a page with a quarantined record is never stored). A second world has a
+fourth day the clock brings: that night loads it, and the quiet night after it asks for
+the night's windows again, all but its first (their fixed grid), and reuses their pages.
 """
 
 from __future__ import annotations
