@@ -66,6 +66,7 @@ def load(database: Path) -> dict:
         "quarantined": json.loads(row["quarantined"]).get("ipscape", 0),
         "hang_ups": hang_ups_held(database),
         "stored_pages": stored_pages_state(database),
+        "cursors": cursors(database),
     }
 
 
@@ -104,14 +105,26 @@ def hang_ups_served(world: IpscapeWorld) -> dict[str, list[int]]:
     }
 
 
-def stored_pages_state(database: Path) -> dict[str, dict]:
-    """Each feed's stored pages, as its dlt resource state keeps them."""
+def feed_states(database: Path) -> dict[str, dict]:
+    """Each feed's resource state, as dlt keeps it (its cursor and its stored pages)."""
     location = resolve_warehouse(str(database))
     pipeline = dlt.attach(
         pipeline_name="dialer_warehouse_ipscape", pipelines_dir=str(location.pipelines_dir)
     )
     resources = pipeline.state["sources"]["ipscape"]["resources"]
-    return {feed: dict(resources[feed].get(STATE_KEY, {})) for feed in FEEDS}
+    return {feed: resources[feed] for feed in FEEDS}
+
+
+def stored_pages_state(database: Path) -> dict[str, dict]:
+    return {feed: dict(state.get(STATE_KEY, {})) for feed, state in feed_states(database).items()}
+
+
+def cursors(database: Path) -> dict[str, object]:
+    """Each feed's incremental cursor (`last_value`)."""
+    return {
+        feed: [column["last_value"] for column in state["incremental"].values()]
+        for feed, state in feed_states(database).items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -277,6 +290,11 @@ def test_the_quiet_night_asks_for_the_nights_windows_but_its_first(new_day: dict
     for feed in ("dialler_attempts", "activities"):  # the new day moved their cursors
         night, quiet = new_day["night"]["windows"][feed], new_day["quiet"]["windows"][feed]
         assert quiet[0][0] > night[0][0], feed
+
+
+def test_a_quiet_night_whose_newest_pages_are_reused_keeps_the_cursors(new_day: dict) -> None:
+    """dlt sees none of the reused pages' rows: the cursors must not move back."""
+    assert new_day["quiet"]["cursors"] == new_day["night"]["cursors"]
 
 
 def test_the_quiet_night_after_a_new_day_reuses_pages_and_loads_nothing(new_day: dict) -> None:
