@@ -46,8 +46,9 @@ REUSED = re.compile(r"ipscape (\w+): (\d+) of (\d+) pages with rows served as lo
 
 
 def load(database: Path) -> dict:
-    """One `load`: per feed (reused, served) pages, rows loaded per table, the
-    quarantined records, and the hang-ups the warehouse holds afterwards."""
+    """One `load`: per feed (reused, served) pages with rows; the rows loaded and the
+    records quarantined (all tables); afterwards, the hang-ups the warehouse holds and
+    each feed's stored pages and cursor."""
     with job_log(logging.INFO) as messages:
         code, output = run_cli("load", "--source", "ipscape", "--warehouse", str(database))
     [row] = query(
