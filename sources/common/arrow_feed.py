@@ -194,7 +194,7 @@ def _page_to_keep(page: ParsedPage, table: pa.Table, run: FeedRun) -> tuple[str,
     newest = pc.max(table.column(run.cursor)).as_py()
     if newest is None or not run.stored_pages.worth_keeping(newest, page.served_at):
         return None
-    return page.url, run.stored_pages.entry(page.body, page.next_link, newest)
+    return page.url, run.stored_pages.entry(page.body, page.next_link, newest, page.digest)
 
 
 def _first_records(records: list[dict], run: FeedRun) -> list[dict]:

@@ -49,6 +49,7 @@ class ParsedPage:
     _records: list[dict] | None = field(default=None, repr=False)
     checked: Any = field(default=None, repr=False)  # a CheckedPage, when checked early
     url: str | None = None  # the request's URL, when its feed keeps stored pages
+    digest: str | None = None  # the body's digest, when looking it up computed it
     # set when the page came back as stored (its rows are in the warehouse as they are):
     # it is not parsed, and carries no rows
     stored: StoredPage | None = None
@@ -202,12 +203,12 @@ class ArrowPagesClient(CheckedRESTClient):
             with PROCESSING_SLOTS:
                 return [parse_page(response, self.shape)]
         url, body = response.url, response.content
-        stored = stored_pages.served_again(url, body)
+        stored, digest = stored_pages.served_again(url, body)
         if stored is not None:
             page = ParsedPage(None, stored.next_link, b"", self.shape.data_key, _records=[])
             page.served_at, page.url, page.stored = served_at(response), url, stored
             return [page]
         with PROCESSING_SLOTS:
             page = parse_page(response, self.shape)
-        page.url = url
+        page.url, page.digest = url, digest
         return [page]

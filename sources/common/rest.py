@@ -75,7 +75,7 @@ class WholeBodyAdapter(HTTPAdapter):
         response = super().send(request, stream=stream, **kwargs)
         if not stream and response.raw is not None:
             # what `Response.content` does, in bigger reads (requests keeps it there)
-            response._content = b"".join(response.iter_content(BODY_READ_BYTES)) or b""
+            response._content = b"".join(response.iter_content(BODY_READ_BYTES))
         return response
 
 

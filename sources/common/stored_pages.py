@@ -64,12 +64,14 @@ class StoredPages:
     def digest(self, body: bytes) -> str:
         return hashlib.sha256(self._context + body).hexdigest()[:DIGEST_HEX_CHARS]
 
-    def served_again(self, url: str, body: bytes) -> StoredPage | None:
-        """The stored page when `url` was stored and `body` is the same; else None."""
+    def served_again(self, url: str, body: bytes) -> tuple[StoredPage | None, str | None]:
+        """The stored page when `url` was stored and `body` is the same, else None; and
+        the body's digest when it was computed (the URL was stored), for `entry`."""
         stored = self._previous.get(url)
-        if stored is None or stored.digest != self.digest(body):
-            return None
-        return stored
+        if stored is None:
+            return None, None
+        digest = self.digest(body)
+        return (stored if stored.digest == digest else None), digest
 
     def count(self, reused: bool) -> None:
         """Count a page with rows the walks got (`reused`: served again as stored)."""
@@ -84,8 +86,11 @@ class StoredPages:
         lag window, unless the tenant has had no new row for days)."""
         return self._every_page or served_at is None or newest >= served_at - self._lag - MARGIN
 
-    def entry(self, body: bytes, next_link: str | None, newest: datetime) -> StoredPage:
-        return StoredPage(self.digest(body), next_link, newest.isoformat())
+    def entry(
+        self, body: bytes, next_link: str | None, newest: datetime, digest: str | None = None
+    ) -> StoredPage:
+        """The page as kept; `digest` when `served_again` computed it already."""
+        return StoredPage(digest or self.digest(body), next_link, newest.isoformat())
 
     def keep(self, url: str, page: StoredPage) -> None:
         """Keep a page whose rows are now in the warehouse as it serves them."""
