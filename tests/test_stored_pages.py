@@ -5,8 +5,10 @@ One small ipSCAPE world whose three days of data end at its clock (no new rows w
 clock moves, only the late hang-ups and wrap-ups it reveals), pages of 25 items, `load`
 commands only: a backfill; a first quiet night (the lag window's pages are read for the
 first time); a second quiet night (every page comes back as stored); the clock 30 hours
-on (the pages holding a revealed call change, the others come back as stored); the
-zone setting changed (no page is stored under another zone); a feed page with a bad
+on (the pages holding a revealed call change, the others come back as stored); a
+release of the source's code (a copy of `sources` with one line more, put first on a
+separate process's path: every page is parsed again, once) and the code as it was
+again; the zone setting changed (no page is stored under another zone); a feed page with a bad
 record, twice (a page with a quarantined record is never stored). A second world has a
 fourth day the clock brings: that night loads it, and the quiet night after it asks for
 the night's windows again, all but its first (their fixed grid), and reuses their pages.
@@ -16,7 +18,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import shutil
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -44,21 +50,27 @@ CONFIG = SimulatorConfig.for_days(
 )
 REVEAL_HOURS = 30
 REUSED = re.compile(r"ipscape (\w+): (\d+) of (\d+) pages with rows served as loaded before")
+CLI = str(Path(sys.executable).with_name("dialer-warehouse"))
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
-def load(database: Path) -> dict:
+def load(database: Path, release: Path | None = None) -> dict:
     """One `load`: per feed (reused, served) pages with rows; the rows loaded and the
     records quarantined (all tables); afterwards, the hang-ups the warehouse holds and
-    each feed's stored pages and cursor."""
-    with job_log(logging.INFO) as messages:
-        code, output = run_cli("load", "--source", "ipscape", "--warehouse", str(database))
+    each feed's stored pages and cursor. With `release`, a directory holding another
+    `sources` package, the load runs in a separate process that imports that one."""
+    if release is None:
+        with job_log(logging.INFO) as messages:
+            code, output = run_cli("load", "--source", "ipscape", "--warehouse", str(database))
+    else:
+        code, output, messages = load_released(database, release)
     [row] = query(
         database,
         "select rows_loaded, quarantined from ops.runs order by started_at desc limit 1",
     )
     pages = {}
     for message in messages:
-        if match := REUSED.match(message):
+        if match := REUSED.search(message):
             pages[match[1]] = (int(match[2]), int(match[3]))
     return {
         "code": code,
@@ -70,6 +82,28 @@ def load(database: Path) -> dict:
         "stored_pages": stored_pages_state(database),
         "cursors": cursors(database),
     }
+
+
+def load_released(database: Path, release: Path) -> tuple[int, str, list[str]]:
+    """`dialer-warehouse --verbose load` in a separate process whose `sources` package is
+    the one in `release`: its exit code, stdout and stderr lines."""
+    command = [CLI, "--verbose", "load", "--source", "ipscape", "--warehouse", str(database)]
+    env = dict(os.environ, PYTHONPATH=str(release))
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return done.returncode, done.stdout + done.stderr, done.stderr.splitlines()
+
+
+def released_copy(directory: Path) -> Path:
+    """A copy of the `sources` package under `directory` with one line more: a release
+    of the source's code that changes nothing it does."""
+    shutil.copytree(REPOSITORY / "sources", directory / "sources", ignore=ignore_caches)
+    with (directory / "sources" / "ipscape" / "records.py").open("a") as records:
+        records.write("# a release\n")
+    return directory
+
+
+def ignore_caches(_: str, names: list[str]) -> list[str]:
+    return [name for name in names if name == "__pycache__"]
 
 
 def hang_ups_held(database: Path) -> dict[str, list[int]]:
@@ -145,6 +179,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         result["revealed"] = load(database)
         result["revealed"]["served"] = hang_ups_served(world)
         result["revealed_quiet"] = load(database)
+        release = released_copy(tmp_path_factory.mktemp("release"))
+        result["new_release"] = load(database, release)
+        result["new_release_quiet"] = load(database, release)
+        result["rolled_back"] = load(database)  # the code as it was: stored again as such
         env.setenv("SOURCES__IPSCAPE__TIMEZONE", "Australia/Perth")
         result["other_zone"] = load(database)
         # one sequential walk, whose one page holds a good and a bad attempt
@@ -160,7 +198,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
 RUNS = ("backfill", "first_quiet", "second_quiet", "revealed", "revealed_quiet")
 
 
-@pytest.mark.parametrize("name", [*RUNS, "other_zone", "bad_page", "bad_page_again"])
+RELEASE_RUNS = ("new_release", "new_release_quiet", "rolled_back")
+
+
+@pytest.mark.parametrize("name", [*RUNS, *RELEASE_RUNS, "other_zone", "bad_page", "bad_page_again"])
 def test_every_load_succeeds_and_says_what_it_reused(runs: dict, name: str) -> None:
     assert runs[name]["code"] == 0, runs[name]["output"]
     assert set(runs[name]["pages"]) == set(FEEDS)
@@ -215,6 +256,33 @@ def test_stored_pages_are_only_those_the_next_night_rereads(runs: dict) -> None:
         newest = [datetime.fromisoformat(entry[2]) for entry in pages.values()]
         assert newest, feed
         assert min(newest) >= max(newest) - LAG, feed
+
+
+@pytest.mark.parametrize("name", ["new_release", "rolled_back"])
+def test_after_a_change_of_the_code_every_page_is_parsed_again(runs: dict, name: str) -> None:
+    served = runs["revealed_quiet"]["pages"]
+    assert runs[name]["pages"] == {feed: (0, total) for feed, (_, total) in served.items()}
+    assert runs[name]["loaded"] == 0  # the same rows: held unchanged, not loaded again
+
+
+def test_the_quiet_night_after_a_release_reuses_every_page(runs: dict) -> None:
+    assert runs["new_release_quiet"]["pages"] == runs["revealed_quiet"]["pages"]
+    assert runs["new_release_quiet"]["loaded"] == 0
+
+
+def test_a_release_stores_the_same_pages_under_other_digests(runs: dict) -> None:
+    before, after = runs["revealed_quiet"]["stored_pages"], runs["new_release"]["stored_pages"]
+    for feed in FEEDS:
+        assert after[feed].keys() == before[feed].keys(), feed
+        assert all(after[feed][url][0] != before[feed][url][0] for url in before[feed]), feed
+    assert runs["rolled_back"]["stored_pages"] == before
+
+
+@pytest.mark.parametrize("name", RELEASE_RUNS)
+def test_a_release_leaves_the_warehouse_holding_what_the_vendor_serves(
+    runs: dict, name: str
+) -> None:
+    assert runs[name]["hang_ups"] == runs["revealed"]["served"]  # the clock has not moved since
 
 
 def test_no_page_is_reused_under_another_zone(runs: dict) -> None:

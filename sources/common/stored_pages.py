@@ -10,10 +10,11 @@ page's next link, committed with the load like the incremental cursor. The next 
 that gets the same URL and a body of the same digest takes the page as stored: no
 rows, the remembered next link.
 
-The digest covers the body and a context (the time zone and the raw table's columns,
-which decide the rows a body becomes): when either changes, no page is stored. Only
-pages the next run may re-read are kept: those with rows at most the lag older than the
-newest row of the run. A restored warehouse brings back its own state, so its pages.
+The digest covers the body and a context (the time zone, the raw table's columns and a
+fingerprint of the code, `sources.common.code_fingerprint`, which decide the rows a body
+becomes): when any of them changes, no page is stored. Only pages the next run may
+re-read are kept: those with rows at most the lag older than the newest row of the run.
+A restored warehouse brings back its own state, so its pages.
 
 Grain: one object per feed run, shared by the feed's window workers (thread-safe).
 """

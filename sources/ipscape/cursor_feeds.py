@@ -44,6 +44,7 @@ from sources.common.arrow_feed import (
 )
 from sources.common.arrow_pages import ParsedPage, page_served_at
 from sources.common.background import InBackground
+from sources.common.code_fingerprint import code_fingerprint
 from sources.common.feed_files import LandedFile
 from sources.common.quarantine import Quarantine
 from sources.common.seen_keys import SeenKeys
@@ -55,6 +56,8 @@ from sources.ipscape.feeds import ArrowFeed
 from sources.ipscape.helpers import IpscapeClient, window_params
 
 Produced = Iterator[LandedFile | list[dict]]
+# the code that turns an ipSCAPE page body into rows
+ROW_MAKING_PACKAGES = ("sources.common", "sources.ipscape")
 
 log = logging.getLogger("dialer_warehouse")
 
@@ -234,5 +237,6 @@ def _stored_pages_state(table: str) -> dict[str, list]:
 
 def _page_context(zone: str, columns: TTableSchemaColumns) -> str:
     """What decides the rows a page body becomes, besides the body: the zone of naive
-    times and the raw table's columns."""
-    return json.dumps({"zone": zone, "columns": columns}, sort_keys=True, default=str)
+    times, the raw table's columns and the code (`ROW_MAKING_PACKAGES`, pyarrow, dlt)."""
+    context = {"zone": zone, "columns": columns, "code": code_fingerprint(*ROW_MAKING_PACKAGES)}
+    return json.dumps(context, sort_keys=True, default=str)
