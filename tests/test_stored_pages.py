@@ -7,11 +7,12 @@ commands only: a backfill; a first quiet night (the lag window's pages are read 
 first time); a second quiet night (every page comes back as stored); the clock 30 hours
 on (the pages holding a revealed call change, the others come back as stored); a
 release of the source's code (a copy of `sources` with one line more, put first on a
-separate process's path: every page is parsed again, once) and the code as it was
-again; the zone setting changed (no page is stored under another zone); a feed page with a bad
-record, twice (a page with a quarantined record is never stored). A second world has a
-fourth day the clock brings: that night loads it, and the quiet night after it asks for
-the night's windows again, all but its first (their fixed grid), and reuses their pages.
+separate process's path: every page is parsed again, once), a quiet night after it,
+and the code as it was again; the zone setting changed (no page is stored under
+another zone); a feed page with a bad record, twice (a page with a quarantined record
+is never stored). A second world has a fourth day the clock brings: that night loads
+it, and the quiet night after it asks for the night's windows again, all but its first
+(their fixed grid), and reuses their pages.
 """
 
 from __future__ import annotations
@@ -96,14 +97,11 @@ def load_released(database: Path, release: Path) -> tuple[int, str, list[str]]:
 def released_copy(directory: Path) -> Path:
     """A copy of the `sources` package under `directory` with one line more: a release
     of the source's code that changes nothing it does."""
-    shutil.copytree(REPOSITORY / "sources", directory / "sources", ignore=ignore_caches)
+    caches = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPOSITORY / "sources", directory / "sources", ignore=caches)
     with (directory / "sources" / "ipscape" / "records.py").open("a") as records:
         records.write("# a release\n")
     return directory
-
-
-def ignore_caches(_: str, names: list[str]) -> list[str]:
-    return [name for name in names if name == "__pycache__"]
 
 
 def hang_ups_held(database: Path) -> dict[str, list[int]]:
@@ -196,8 +194,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 RUNS = ("backfill", "first_quiet", "second_quiet", "revealed", "revealed_quiet")
-
-
 RELEASE_RUNS = ("new_release", "new_release_quiet", "rolled_back")
 
 
