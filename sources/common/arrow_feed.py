@@ -213,7 +213,11 @@ def finished_feed(items: Iterable[LandedFile | list[dict]], run: FeedRun) -> Ite
 
 def dlt_items(items: Iterable[LandedFile | list[dict]]) -> Iterator[object]:
     """What the resource yields to dlt: each finished file imported as it is (its edge
-    rows as the item dlt's incremental and schema see), record lists as they are."""
+    rows as the item dlt's incremental and schema see), record lists as they are.
+
+    dlt's incremental filters the edge rows like any item, and when it filters out both
+    the import goes with them: the file is not loaded. No file may hold only rows older
+    than the incremental's start, which is why every walk starts there."""
     for item in items:
         if isinstance(item, LandedFile):
             yield dlt.mark.with_file_import(str(item.path), "parquet", item.rows, hints=item.edges)
