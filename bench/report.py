@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.ceiling import ARROW_WORKERS
 from bench.processes import PROJECT_ROOT
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -51,6 +52,8 @@ def summary(
         "baseline_rows_per_s": steps["baseline"]["rows_per_s"],
         "ceiling_rows_per_s": steps["ceiling"]["rows_per_s"],
         "ceiling_all_rows_per_s": steps["ceiling"]["all_rows_per_s"],
+        "transport_rows_per_s": steps["ceiling"]["transport_rows_per_s"],
+        "ceiling_arrow_rows_per_s": steps["ceiling"]["arrow_rows_per_s"],
         "ours_vs_baseline": ratio(ours["rows_per_s"], steps["baseline"]["rows_per_s"]),
         "ours_vs_ceiling": ratio(ours["rows_per_s"], steps["ceiling"]["all_rows_per_s"]),
         "peak_rss_mb": ours["peak_rss_mb"],
@@ -115,6 +118,10 @@ def table(results: dict[str, Any]) -> str:
          steps["ceiling"]["attempts_s"], steps["ceiling"]["peak_rss_mb"], None),
         ("ceiling: fetch + parse, attempts + activities", results["ceiling_all_rows_per_s"],
          None, None, ("ours / ceiling", results["ours_vs_ceiling"])),
+        ("transport: fetch only, attempts", results["transport_rows_per_s"],
+         steps["ceiling"]["transport_s"], None, None),
+        (f"fetch + pyarrow.json, attempts, {ARROW_WORKERS} threads",
+         results["ceiling_arrow_rows_per_s"], steps["ceiling"]["arrow_s"], None, None),
         ("transform --full-refresh after the backfill (dbt)", None,
          results["transform_full_s"], steps["transform_full"]["peak_rss_mb"], None),
         ("  then the nights' recipe recorded (dbt, incremental)", None,

@@ -26,12 +26,17 @@ def per_second(rows: float, seconds: float) -> float:
 
 
 def ceiling(served: ServedWorld) -> dict[str, Any]:
-    """Fetch and parse only, one feed after the other (attempts, then activities)."""
+    """Fetch and parse only, one feed after the other (attempts, then activities); the
+    attempts' pages then fetched alone, and fetched and parsed into Arrow tables by
+    several threads (see `bench.ceiling`)."""
     command = [sys.executable, "-m", "bench.ceiling", "--base-url", served.base_url]
-    command += ["--api-token", served.api_token, *CALL_TABLES]
-    measured = run_measured("ceiling", command, job_env(served))
-    walks = {walk["feed"]: walk for walk in map(json.loads, measured.stdout.splitlines())}
-    attempts, activities = walks["dialler_attempts"], walks["activities"]
+    command += ["--api-token", served.api_token, "--arrow-feed", "dialler_attempts"]
+    measured = run_measured("ceiling", [*command, *CALL_TABLES], job_env(served))
+    walks = {
+        (walk["feed"], walk["mode"]): walk for walk in map(json.loads, measured.stdout.splitlines())
+    }
+    attempts, activities = walks["dialler_attempts", "json"], walks["activities", "json"]
+    transport, arrow = walks["dialler_attempts", "transport"], walks["dialler_attempts", "arrow"]
     both_rows = attempts["rows"] + activities["rows"]
     both_seconds = attempts["seconds"] + activities["seconds"]
     return {
@@ -40,6 +45,10 @@ def ceiling(served: ServedWorld) -> dict[str, Any]:
         "rows_per_s": per_second(attempts["rows"], attempts["seconds"]),
         "activities_rows_per_s": per_second(activities["rows"], activities["seconds"]),
         "all_rows_per_s": per_second(both_rows, both_seconds),
+        "transport_s": transport["seconds"],
+        "transport_rows_per_s": per_second(transport["rows"], transport["seconds"]),
+        "arrow_s": arrow["seconds"],
+        "arrow_rows_per_s": per_second(arrow["rows"], arrow["seconds"]),
         "peak_rss_mb": measured.peak_rss_mb,
     }
 

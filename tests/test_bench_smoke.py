@@ -1,10 +1,12 @@
 """The benchmark's world at a tiny N, over real HTTP: exactly N attempts and N
 activities, whole pages in feed order, the night's N / 30 after the control API moves
-the clock, pages that wait without holding up other requests, and a world saved and
-loaded back that serves and grows exactly like the original."""
+the clock, pages that wait without holding up other requests, a world saved and
+loaded back that serves and grows exactly like the original, and the ceiling's walks
+reading every page."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench import ceiling
 from bench.worlds import PAGE_SIZE, WorldSpec, main_world
 from simulator import IpscapeWorld, SimulatorServer
 from simulator.ipscape.cursor import FeedQuery
@@ -86,6 +89,23 @@ def test_the_night_brings_n_over_30_new_rows_and_late_updates(
         earlier = {item_id(feed, item): item for item in before[feed]}
         changed = [item for item in items if earlier.get(item_id(feed, item), item) != item]
         assert changed, f"no late update in {feed}"
+
+
+def test_the_ceiling_reads_every_row_in_each_of_its_walks(
+    server: SimulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = server.world.config.api_token
+    argv = ["--base-url", server.base_url, "--api-token", token]
+    assert ceiling.main([*argv, "--arrow-feed", "dialler_attempts", *FEEDS]) == 0
+    walks = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    pages = -(-N // PAGE_SIZE)
+    assert [(w["feed"], w["mode"], w["rows"], w["pages"]) for w in walks] == [
+        ("dialler_attempts", "json", N, pages),
+        ("dialler_attempts", "transport", N, pages),
+        ("dialler_attempts", "arrow", N, pages),
+        ("activities", "json", N, pages),
+    ]
+    assert all(w["seconds"] > 0 for w in walks)
 
 
 def test_a_page_delay_does_not_hold_up_other_requests(spec: WorldSpec) -> None:
