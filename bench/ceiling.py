@@ -72,10 +72,12 @@ def fetch_only(session: requests.Session, urls: Iterable[str]) -> int:
 def fetch_and_parse_to_arrow(api_token: str, urls: list[str], workers: int) -> int:
     """Items of every page, fetched and parsed into an Arrow table, `workers` at a time."""
     local = threading.local()
+    sessions: list[requests.Session] = []  # one a thread, closed at the end
 
     def read(url: str) -> int:
         if not hasattr(local, "session"):
             local.session = new_session(api_token)
+            sessions.append(local.session)
         response = local.session.get(url, timeout=TIMEOUT_SECONDS)
         response.raise_for_status()
         body = response.content
@@ -85,8 +87,12 @@ def fetch_and_parse_to_arrow(api_token: str, urls: list[str], workers: int) -> i
         )
         return len(page.column("items")[0])
 
-    with ThreadPoolExecutor(workers) as pool:
-        return sum(pool.map(read, urls))
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            return sum(pool.map(read, urls))
+    finally:
+        for session in sessions:
+            session.close()
 
 
 def timed(action: Callable[..., Any], *args: object) -> tuple[Any, float]:
