@@ -12,6 +12,7 @@ from typing import Any
 
 from bench.ceiling import ARROW_WORKERS
 from bench.processes import PROJECT_ROOT
+from bench.targets import verdict_lines, verdicts
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LATEST_RESULTS = "bench/results/latest.json"  # relative to the project root
@@ -38,14 +39,15 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
 def summary(
     n: int, steps: dict[str, Any], wall_s: float, checked_out: tuple[str, bool]
 ) -> dict[str, Any]:
-    """The headline figures first (issue 6's keys), then every step's own figures;
-    `checked_out` is `git_commit()` as the bench started (what it measured)."""
+    """The headline figures first (issue 6's keys), then every step's own figures, then
+    the verdict on each of the issue's targets (`bench.targets`); `checked_out` is
+    `git_commit()` as the bench started (what it measured)."""
     ours, small, night = steps["ours"], steps["ours_small"], steps["night"]
     night_steps = night["step_seconds"] or {}
     transform_full = steps["transform_full"]["transform_s"]
     latency = steps["latency"]
     commit, dirty = checked_out
-    return {
+    results = {
         "n": n,
         "ours_rows_per_s": ours["rows_per_s"],
         "ours_attempts_per_s": ours["attempts_per_s"],
@@ -79,6 +81,7 @@ def summary(
         "bench_wall_s": wall_s,
         "steps": steps,
     }
+    return {**results, "targets": verdicts(results)}
 
 
 def write_results(results: dict[str, Any]) -> Path:
@@ -148,6 +151,7 @@ def table(results: dict[str, Any]) -> str:
             f"{_number(rss):>8}  {cell}"
         )
     out += _breakdown(results)
+    out += ["", *verdict_lines(results)]
     return "\n".join(out)
 
 
