@@ -101,15 +101,22 @@ def _parse_options(data_key: str, text_paths: tuple[str, ...]) -> pa_json.ParseO
     return pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
 
 
+def read_body(body: bytes, shape: PageShape) -> pa.Table:
+    """A page body as pyarrow reads it: one row, the page's top-level keys as columns
+    (the items a list of structs); one block, no threads of pyarrow's own (the window
+    workers parse pages side by side). pa.ArrowInvalid when pyarrow cannot read it."""
+    return pa_json.read_json(
+        io.BytesIO(body.replace(b"\n", b" ")),  # one JSON object: one "line"
+        read_options=pa_json.ReadOptions(use_threads=False, block_size=len(body) + 1),
+        parse_options=shape.parse_options(),
+    )
+
+
 def parse_page(response: Response, shape: PageShape) -> ParsedPage:
     """The response as a ParsedPage; UnexpectedPayload when it is not a page at all."""
     body = response.content
     try:
-        parsed = pa_json.read_json(
-            io.BytesIO(body.replace(b"\n", b" ")),  # one JSON object: one "line"
-            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(body) + 1),
-            parse_options=shape.parse_options(),
-        )
+        parsed = read_body(body, shape)
     except pa.ArrowInvalid:
         return _parsed_with_json(response, body, shape)
     if parsed.num_rows != 1:
